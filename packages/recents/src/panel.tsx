@@ -1,0 +1,31 @@
+import { requestAPI } from '@jupyterlab-hpc/common';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import React, { useEffect, useState } from 'react';
+
+function Store(): JSX.Element {
+  const [store, setStore] = useState('');
+  useEffect(() => {
+    requestAPI<{ store: string }>('recents', 'status')
+      .then(s => setStore(s.store))
+      .catch(e => setStore(String(e.message ?? e)));
+  }, []);
+  return <div title={store}>{store}</div>;
+}
+
+/** The recents sidebar panel. */
+export class RecentsPanel extends ReactWidget {
+  constructor(private readonly trans: TranslationBundle) {
+    super();
+    this.addClass('jp-hpc-Recents');
+  }
+
+  render(): JSX.Element {
+    return (
+      <div>
+        <h3>{this.trans.__('Recents')}</h3>
+        <Store />
+      </div>
+    );
+  }
+}

@@ -1,0 +1,75 @@
+"""The one base handler every jupyterlab-hpc REST handler derives from."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from jupyter_server.base.handlers import APIHandler
+from jupyter_server.utils import url_path_join
+from tornado import web
+
+log = logging.getLogger("jupyterlab_hpc")
+
+
+class HpcHandler(APIHandler):
+    """JSON in, JSON out, errors as ``{"message": ...}`` with a meaningful status.
+
+    Subclasses set ``auth_resource`` (``hpc_<feature>``) and decorate their verbs
+    with ``@web.authenticated`` and ``@authorized`` so that an authorizer (for
+    example JupyterHub's) can grant or refuse each feature on its own.
+    """
+
+    auth_resource = "hpc"
+
+    def initialize(self, **kwargs: Any) -> None:
+        # Handlers are constructed per request; the feature's service object
+        # (store, backend, ...) is passed in the URL spec.
+        for key, value in kwargs.items():
+            setattr(self, key, value)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        message = self._reason
+        exc_info = kwargs.get("exc_info")
+        if exc_info:
+            error = exc_info[1]
+            if isinstance(error, web.HTTPError) and error.log_message:
+                message = error.log_message % error.args if error.args else error.log_message
+            elif not isinstance(error, web.HTTPError):
+                message = "Internal server error; see the Jupyter server log."
+        self.finish(json.dumps({"message": message}))
+
+    def json_body(self) -> dict[str, Any]:
+        """The request body as a JSON object, or a 400 that says why not."""
+        raw = self.request.body
+        if not raw:
+            return {}
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as error:
+            raise web.HTTPError(400, f"Malformed JSON in the request body: {error}") from None
+        if not isinstance(data, dict):
+            raise web.HTTPError(400, "The request body must be a JSON object.")
+        return data
+
+    def reply(self, data: Any, status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(data))
+
+
+def feature_url(base_url: str, feature: str, path: str = "") -> str:
+    """``{base_url}hpc/<feature>/<path>`` as a tornado route pattern."""
+    return url_path_join(base_url, "hpc", feature, path)
+
+
+def add_feature_handlers(serverapp: Any, feature: str, routes: list[tuple[str, type, dict[str, Any]]]) -> None:
+    """Register ``(path, handler, kwargs)`` routes under ``{base_url}hpc/<feature>/``."""
+    base_url = serverapp.web_app.settings["base_url"]
+    serverapp.web_app.add_handlers(
+        ".*$",
+        [(feature_url(base_url, feature, path), handler, kwargs) for path, handler, kwargs in routes],
+    )
+    serverapp.log.info("jupyterlab-hpc: %s enabled at %s", feature, feature_url(base_url, feature))

@@ -1,0 +1,64 @@
+"""Run Slurm's command-line tools: argv lists only, a timeout, stderr kept."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from dataclasses import dataclass
+
+from .config import Slurm
+
+
+@dataclass
+class Result:
+    argv: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+class CommandMissing(RuntimeError):
+    """The Slurm command is not installed (or not at the configured path)."""
+
+
+class CommandTimeout(RuntimeError):
+    """The command did not finish within the configured timeout and was killed."""
+
+
+class Runner:
+    """Runs one Slurm command as a child process, never through a shell."""
+
+    def __init__(self, config: Slurm):
+        self.config = config
+
+    def resolve(self, name: str) -> str:
+        configured = self.config.command(name)
+        found = shutil.which(configured)
+        if not found:
+            raise CommandMissing(f"Slurm command '{configured}' was not found.")
+        return found
+
+    async def run(
+        self, name: str, args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        argv = [self.resolve(name), *self.config.extra_args, *args]
+        child_env = {**os.environ, **self.config.env, **(env or {})}
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=child_env,
+        )
+        try:
+            out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=self.config.timeout)
+        except asyncio.TimeoutError:
+            proc.kill()
+            await proc.wait()
+            raise CommandTimeout(f"'{name}' did not answer within {self.config.timeout:g} s and was stopped.") from None
+        return Result(argv, proc.returncode or 0, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))

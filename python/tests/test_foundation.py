@@ -1,0 +1,73 @@
+"""The four server extensions load, answer their status, and require authentication."""
+
+import json
+import shutil
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_hpc.slurm.backend import CliBackend
+from jupyterlab_hpc.slurm.config import Slurm
+from jupyterlab_hpc.validate import RootPaths
+
+
+@pytest.mark.parametrize("feature", ["favorites", "recents", "clone"])
+async def test_status_of_store_features(api, feature):
+    code, body = await api(feature, "status")
+    assert code == 200
+    assert body["available"] is True
+
+
+async def test_favorites_and_recents_report_their_store(api, hpc_config):
+    _, fav = await api("favorites", "status")
+    _, rec = await api("recents", "status")
+    assert fav["store"] == hpc_config["Favorites"]["store_path"]
+    assert rec["store"] == hpc_config["Recents"]["store_path"]
+
+
+@pytest.mark.skipif(shutil.which("sinfo") is None, reason="Slurm client tools are not installed")
+async def test_slurm_status_reports_the_real_cluster(api):
+    code, body = await api("slurm", "status")
+    assert code == 200
+    assert body["available"] is True, body
+    assert body["version"].startswith(("22.", "23.", "24.", "25."))
+    assert body["cluster"]
+    assert body["user"]
+
+
+async def test_slurm_status_without_slurm():
+    config = Slurm(commands={"sinfo": "/nonexistent/sinfo", "scontrol": "/nonexistent/scontrol"})
+    body = await CliBackend(config).status()
+    assert body["available"] is False
+    assert "/nonexistent/sinfo" in body["reason"]
+    assert body["commands"]["sinfo"] == "/nonexistent/sinfo"
+
+
+@pytest.mark.parametrize("feature", ["favorites", "recents", "slurm", "clone"])
+async def test_status_requires_authentication(jp_fetch, feature):
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("hpc", feature, "status", headers={"Authorization": ""})
+    assert error.value.code in (401, 403)
+
+
+async def test_errors_are_json_messages(jp_fetch):
+    with pytest.raises(HTTPClientError) as error:
+        await jp_fetch("hpc", "favorites", "status", method="POST", body=b"{}")
+    assert error.value.code == 405
+    assert "message" in json.loads(error.value.response.body)
+
+
+def test_root_paths_confine_to_root(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "link").symlink_to("/etc")
+    paths = RootPaths(tmp_path)
+    assert paths.normalize("a/../a/") == "a"
+    assert paths.normalize("/" + str(tmp_path / "a").lstrip("/")) == "a"
+    for bad in ("../x", "/etc/passwd", "link/passwd", "a/../../x"):
+        with pytest.raises(Exception) as error:
+            paths.to_disk(bad)
+        assert error.value.status_code == 403
+    for bad in ("", "  ", "a\x00b", "x" * 5000):
+        with pytest.raises(Exception) as error:
+            paths.to_disk(bad)
+        assert error.value.status_code == 400
