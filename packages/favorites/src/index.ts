@@ -1,3 +1,4 @@
+export * from './tokens';
 import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
