@@ -23,8 +23,8 @@ system-deps:
 $(STAMPS)/venv: pyproject.toml
 	@mkdir -p $(STAMPS)
 	@test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q "jupyterlab>=4.6,<5" "jupyter_builder>=1.0" "hatchling>=1.5" \
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq "jupyterlab>=4.6,<5" "jupyter_builder>=1.0" "hatchling>=1.5" \
 	    "hatch-jupyter-builder>=0.8" editables
 	@touch $@
 
@@ -42,10 +42,9 @@ build: $(STAMPS)/node
 # The editable install copies the built labextensions; link them instead so
 # that `jlpm build` / `jlpm watch` take effect on reload.
 install: system-deps build
-	$(BIN)/pip install -q --no-build-isolation -e ".[test]"
+	$(BIN)/pip install -qq --no-build-isolation -e ".[test]"
 	@mkdir -p $(LABEXT_DIR)
 	@for f in $(FEATURES); do \
-	    cp packages/$$f/install.json python/jupyterlab_hpc/labextensions/$$f/install.json; \
 	    rm -rf $(LABEXT_DIR)/$$f; \
 	    ln -s $(CURDIR)/python/jupyterlab_hpc/labextensions/$$f $(LABEXT_DIR)/$$f; \
 	done
@@ -83,8 +82,9 @@ pytest:
 jest:
 	jlpm test
 
+# Galata's server always uses port 8888: the lock keeps two runs on one machine apart.
 ui-test: $(STAMPS)/ui-node
-	cd ui-tests && jlpm playwright test
+	cd ui-tests && flock /tmp/hpc-galata.lock jlpm playwright test
 
 test: install $(STAMPS)/ui-node
 	@scripts/run-tests
