@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Unicode, default
+from traitlets import Integer, Unicode, default
 from traitlets.config import Configurable
 
 
@@ -11,6 +11,17 @@ class Recents(Configurable):
     """Configuration for jupyterlab-hpc recents."""
 
     store_path = Unicode(help="JSON file holding the user's recent files and folders.").tag(config=True)
+
+    max_entries = Integer(
+        50,
+        help="How many unpinned entries are kept when the browser does not say (its maxLength setting). "
+        "Pinned entries are never evicted and not counted.",
+    ).tag(config=True)
+
+    max_entries_limit = Integer(
+        1000,
+        help="Upper bound on the length a browser may ask for (the maxLength setting is clamped to it).",
+    ).tag(config=True)
 
     @default("store_path")
     def _default_store_path(self):
