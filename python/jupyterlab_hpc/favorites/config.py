@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Unicode, default
+from traitlets import Dict, List, Unicode, Union, default
 from traitlets.config import Configurable
 
 
@@ -11,6 +11,26 @@ class Favorites(Configurable):
     """Configuration for jupyterlab-hpc favorites."""
 
     store_path = Unicode(help="JSON file holding the user's favorites.").tag(config=True)
+
+    site_favorites = List(
+        Dict(),
+        default_value=[],
+        help=(
+            "Favorites every user gets, e.g. "
+            '[{"path": "$SCRATCH", "name": "Scratch"}, {"path": "$HOME", "name": "Home"}]. '
+            "Paths may hold environment variables, expanded with the server's environment. "
+            "Users may hide them and restore them, not remove or rename them."
+        ),
+    ).tag(config=True)
+
+    group_favorites = Union(
+        [Unicode(), List(Unicode())],
+        default_value="",
+        help=(
+            "Template(s) of project directories derived from the user's Unix groups, e.g. "
+            '"/global/cfs/cdirs/{group}". One favorite per group whose directory exists.'
+        ),
+    ).tag(config=True)
 
     @default("store_path")
     def _default_store_path(self):

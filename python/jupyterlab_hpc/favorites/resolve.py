@@ -1,0 +1,94 @@
+"""Turn a favorite's path as written (``$SCRATCH/out``) into a usable browser path.
+
+Expansion uses the environment of the server process, every time, so a
+favorite follows ``$SCRATCH`` to wherever the login or compute node mounts it.
+An unusable favorite is never dropped: it gets a reason the UI can show.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..validate import RootPaths
+
+# $NAME or ${NAME}, as in a POSIX shell (no default-value syntax).
+_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    resolved: str | None  # relative to the Jupyter root ('' is the root itself)
+    type: str | None  # "directory" | "file" | None
+    exists: bool
+    reason: str | None
+
+
+def has_variables(path: str) -> bool:
+    return _VAR.search(path) is not None
+
+
+def expand(path: str, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+    """``(expanded, None)``, or ``(None, reason)`` naming the first unset variable."""
+    env = os.environ if environ is None else environ
+    missing: list[str] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(2)
+        value = env.get(name)
+        if not value:
+            missing.append(name)
+            return ""
+        return value
+
+    expanded = _VAR.sub(substitute, path)
+    if missing:
+        return None, f"Environment variable ${missing[0]} is not set on the server."
+    if expanded == "~" or expanded.startswith("~/"):
+        home = env.get("HOME")
+        if not home:
+            return None, "Environment variable $HOME is not set on the server."
+        expanded = home + expanded[1:]
+    return expanded, None
+
+
+def disk_path(path: str, roots: RootPaths, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str | None]:
+    """The absolute path a favorite names (symlinks resolved), or a reason why none."""
+    expanded, reason = expand(path, environ)
+    if expanded is None:
+        return None, reason
+    candidate = Path(expanded)
+    if not candidate.is_absolute():
+        candidate = roots.root / expanded.lstrip("/")
+    return Path(os.path.realpath(candidate)), None
+
+
+def resolve(path: str, roots: RootPaths, environ: Mapping[str, str] | None = None) -> Resolution:
+    """Where a favorite points right now, and whether the browser can use it."""
+    target, reason = disk_path(path, roots, environ)
+    if target is None:
+        return Resolution(None, None, False, reason)
+    api_path = roots.to_api(target)
+    if api_path is None:
+        return Resolution(None, None, False, f"{target} is outside Jupyter's root directory ({roots.root}).")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return Resolution(api_path, None, False, f"{target} does not exist (or its file system is not mounted).")
+    except OSError as error:
+        return Resolution(api_path, None, False, f"{target} cannot be reached: {error.strerror or error}.")
+    kind = "directory" if stat.S_ISDIR(mode) else "file"
+    return Resolution(api_path, kind, True, None)
+
+
+def duplicate_key(path: str, roots: RootPaths, environ: Mapping[str, str] | None = None) -> str:
+    """What two favorites must share to be the same bookmark (cheap: no disk access)."""
+    expanded, _ = expand(path, environ)
+    if expanded is None:
+        return "text:" + path
+    candidate = expanded if os.path.isabs(expanded) else os.path.join(roots.root, expanded.lstrip("/"))
+    return "path:" + os.path.normpath(candidate)
