@@ -1,0 +1,449 @@
+/**
+ * Pure job-list logic: columns, array-aware id ordering, filtering, sorting
+ * and the state transitions that trigger notifications. No JupyterLab
+ * imports, so jest can test it directly.
+ */
+
+/** One job as `GET hpc/slurm/jobs` lists it. */
+export interface IJob {
+  id: string;
+  array_job_id?: string | null;
+  array_task_id?: string | null;
+  name: string;
+  user: string;
+  account?: string | null;
+  partition?: string | null;
+  qos?: string | null;
+  state: string;
+  reason?: string | null;
+  /** Seconds. */
+  time_used?: number | null;
+  /** Seconds, or null when unlimited. */
+  time_limit?: number | null;
+  nodes?: number | string | null;
+  nodelist?: string | null;
+  /** Epoch seconds. */
+  submit_time?: number | null;
+  start_time?: number | null;
+  work_dir?: string | null;
+  stdout?: string | null;
+  stderr?: string | null;
+}
+
+export type ColumnId =
+  | 'id'
+  | 'name'
+  | 'user'
+  | 'account'
+  | 'partition'
+  | 'qos'
+  | 'state'
+  | 'reason'
+  | 'time'
+  | 'nodes'
+  | 'nodelist'
+  | 'submit_time'
+  | 'start_time';
+
+export interface IColumn {
+  id: ColumnId;
+  /** English label; translated where rendered. */
+  label: string;
+  /** Width in pixels of the rendered column. */
+  width: number;
+  /** The cell's text (also what the text filter searches). */
+  text: (job: IJob) => string;
+  /** Orders two jobs by this column. */
+  compare: (a: IJob, b: IJob) => number;
+}
+
+export const ALL_COLUMNS: ColumnId[] = [
+  'id',
+  'name',
+  'user',
+  'account',
+  'partition',
+  'qos',
+  'state',
+  'reason',
+  'time',
+  'nodes',
+  'nodelist',
+  'submit_time',
+  'start_time'
+];
+
+export const DEFAULT_COLUMNS: ColumnId[] = [
+  'id',
+  'name',
+  'user',
+  'partition',
+  'state',
+  'reason',
+  'time',
+  'nodes',
+  'nodelist'
+];
+
+/** States after which a job no longer changes. */
+export const FINAL_STATES = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'PREEMPTED',
+  'REVOKED',
+  'SPECIAL_EXIT'
+]);
+
+const FAILED_STATES = new Set([
+  'FAILED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'OUT_OF_MEMORY',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'PREEMPTED',
+  'SPECIAL_EXIT'
+]);
+
+/** Slurm's job id forms accepted by the server: `123`, `123_4`, `123_[1-3]`. */
+export const JOB_ID_PATTERN = /^\d+(_(\d+|\[[\d,\-%]+\]))?$/;
+
+/** The leading state word: squeue may print `CANCELLED by 0`. */
+export function baseState(state: string | null | undefined): string {
+  return (state ?? '').trim().split(/\s+/)[0].toUpperCase();
+}
+
+/** Whether a job is pending or running (not yet finished). */
+export function isActive(job: IJob): boolean {
+  return !FINAL_STATES.has(baseState(job.state));
+}
+
+/** The numeric parts of a job id: `120_10` -> [120, 10], `120_[1-3]` -> [120, 1]. */
+function idParts(id: string): [number, number] {
+  const match = /^(\d+)(?:_\[?(\d+))?/.exec(id);
+  if (!match) {
+    return [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+  }
+  // A task range (`120_[4-9]`, still pending) sorts after the array's
+  // individual tasks that started: -1 would put it first, so keep its start.
+  return [Number(match[1]), match[2] === undefined ? -1 : Number(match[2])];
+}
+
+/**
+ * Numeric, array-aware job id order: `120` < `120_9` < `120_10` < `121`.
+ * Ties (e.g. `120_[1-3]` vs `120_1`) fall back to text order so the sort is
+ * total and stable.
+ */
+export function compareIds(a: string, b: string): number {
+  const [a1, a2] = idParts(a);
+  const [b1, b2] = idParts(b);
+  if (a1 !== b1) {
+    return a1 < b1 ? -1 : 1;
+  }
+  if (a2 !== b2) {
+    return a2 < b2 ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Nulls last in ascending order. */
+function compareNumbers(
+  a: number | null | undefined,
+  b: number | null | undefined
+): number {
+  const an = a === null || a === undefined ? Infinity : a;
+  const bn = b === null || b === undefined ? Infinity : b;
+  return an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/** `3725` -> `1:02:05`, days as `2-03:00:00` (Slurm's own notation). */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !isFinite(seconds)) {
+    return '';
+  }
+  const s = Math.max(0, Math.floor(seconds));
+  const days = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hms = `${days ? pad(h) : h}:${pad(m)}:${pad(sec)}`;
+  return days ? `${days}-${hms}` : hms;
+}
+
+/** Epoch seconds -> local `YYYY-MM-DD HH:MM:SS`, '' when unknown. */
+export function formatTime(epoch: number | null | undefined): string {
+  if (!epoch) {
+    return '';
+  }
+  const d = new Date(epoch * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ` +
+    `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+  );
+}
+
+function str(value: unknown): string {
+  return value === null || value === undefined ? '' : String(value);
+}
+
+function textColumn(
+  id: ColumnId,
+  label: string,
+  width: number,
+  get: (job: IJob) => unknown
+): IColumn {
+  const text = (job: IJob) => str(get(job));
+  return {
+    id,
+    label,
+    width,
+    text,
+    compare: (a, b) => compareText(text(a), text(b))
+  };
+}
+
+export const COLUMNS: Record<ColumnId, IColumn> = {
+  id: {
+    id: 'id',
+    label: 'Job ID',
+    width: 110,
+    text: job => job.id,
+    compare: (a, b) => compareIds(a.id, b.id)
+  },
+  name: textColumn('name', 'Name', 200, job => job.name),
+  user: textColumn('user', 'User', 100, job => job.user),
+  account: textColumn('account', 'Account', 100, job => job.account),
+  partition: textColumn('partition', 'Partition', 90, job => job.partition),
+  qos: textColumn('qos', 'QOS', 80, job => job.qos),
+  state: textColumn('state', 'State', 100, job => job.state),
+  reason: textColumn('reason', 'Reason', 140, job => job.reason),
+  time: {
+    id: 'time',
+    label: 'Time used / limit',
+    width: 150,
+    text: job =>
+      `${formatDuration(job.time_used ?? 0)} / ${
+        job.time_limit === null || job.time_limit === undefined
+          ? 'UNLIMITED'
+          : formatDuration(job.time_limit)
+      }`,
+    compare: (a, b) => compareNumbers(a.time_used, b.time_used)
+  },
+  nodes: {
+    id: 'nodes',
+    label: 'Nodes',
+    width: 60,
+    text: job => str(job.nodes),
+    compare: (a, b) => compareNumbers(Number(a.nodes), Number(b.nodes))
+  },
+  nodelist: textColumn('nodelist', 'Node list', 120, job => job.nodelist),
+  submit_time: {
+    id: 'submit_time',
+    label: 'Submitted',
+    width: 150,
+    text: job => formatTime(job.submit_time),
+    compare: (a, b) => compareNumbers(a.submit_time, b.submit_time)
+  },
+  start_time: {
+    id: 'start_time',
+    label: 'Started',
+    width: 150,
+    text: job => formatTime(job.start_time),
+    compare: (a, b) => compareNumbers(a.start_time, b.start_time)
+  }
+};
+
+/** Keep only known column ids, in their canonical order, never empty. */
+export function normalizeColumns(ids: ReadonlyArray<string>): ColumnId[] {
+  const wanted = new Set(ids);
+  const columns = ALL_COLUMNS.filter(id => wanted.has(id));
+  return columns.length ? columns : ['id'];
+}
+
+export interface ISort {
+  column: ColumnId;
+  descending: boolean;
+}
+
+/** A sorted copy; ties broken by job id so the order never flickers. */
+export function sortJobs(jobs: ReadonlyArray<IJob>, sort: ISort): IJob[] {
+  const column = COLUMNS[sort.column];
+  const sign = sort.descending ? -1 : 1;
+  return jobs.slice().sort((a, b) => {
+    const c = column.compare(a, b);
+    return (c !== 0 ? c : compareIds(a.id, b.id)) * sign;
+  });
+}
+
+/**
+ * Lower-cased text of the shown columns, one string per job, joined with a
+ * separator no query can span. Built once per list so that a keystroke in
+ * the filter only runs `includes` over 100,000 strings.
+ */
+export function searchIndex(
+  jobs: ReadonlyArray<IJob>,
+  columns: ReadonlyArray<ColumnId>
+): string[] {
+  const getters = columns.map(id => COLUMNS[id].text);
+  return jobs.map(job =>
+    getters
+      .map(get => get(job))
+      .join('\u0000')
+      .toLowerCase()
+  );
+}
+
+export interface IFilter {
+  /** Free text, matched case-insensitively against every shown column. */
+  text: string;
+  /** Base state (`PENDING`, `RUNNING`...); empty for all. */
+  state: string;
+}
+
+/** Jobs matching the filter; `index` is `searchIndex(jobs, shownColumns)`. */
+export function filterJobs(
+  jobs: ReadonlyArray<IJob>,
+  index: ReadonlyArray<string>,
+  filter: IFilter
+): IJob[] {
+  const terms = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  const state = filter.state.toUpperCase();
+  if (!terms.length && !state) {
+    return jobs.slice();
+  }
+  const out: IJob[] = [];
+  for (let i = 0; i < jobs.length; i++) {
+    if (state && baseState(jobs[i].state) !== state) {
+      continue;
+    }
+    const text = index[i];
+    if (terms.every(term => text.includes(term))) {
+      out.push(jobs[i]);
+    }
+  }
+  return out;
+}
+
+/** The distinct base states of a list, for the state filter. */
+export function statesOf(jobs: ReadonlyArray<IJob>): string[] {
+  const states = new Set<string>();
+  for (const job of jobs) {
+    states.add(baseState(job.state));
+  }
+  return [...states].filter(Boolean).sort();
+}
+
+export type TransitionKind = 'started' | 'completed' | 'failed' | 'cancelled';
+
+export interface ITransition {
+  kind: TransitionKind;
+  job: IJob;
+}
+
+/** The notification kind of a final state, null if the state is not final. */
+export function finalKind(state: string): TransitionKind | null {
+  const base = baseState(state);
+  if (base === 'COMPLETED') {
+    return 'completed';
+  }
+  if (base === 'CANCELLED') {
+    return 'cancelled';
+  }
+  return FAILED_STATES.has(base) ? 'failed' : null;
+}
+
+export interface ITransitions {
+  /** Changes seen in the list itself. */
+  changes: ITransition[];
+  /**
+   * Jobs that left the list while active: squeue stops listing finished
+   * jobs, so how they ended must be asked (`GET jobs/{id}`).
+   */
+  vanished: IJob[];
+}
+
+/**
+ * What happened to the user's jobs between two snapshots. Only jobs known
+ * in the previous snapshot count, so a first load notifies nothing.
+ */
+export function transitions(
+  previous: ReadonlyMap<string, IJob>,
+  current: ReadonlyArray<IJob>
+): ITransitions {
+  const changes: ITransition[] = [];
+  const vanished: IJob[] = [];
+  const seen = new Set<string>();
+  for (const job of current) {
+    seen.add(job.id);
+    const before = previous.get(job.id);
+    if (!before) {
+      continue;
+    }
+    const was = baseState(before.state);
+    const now = baseState(job.state);
+    if (was === now || FINAL_STATES.has(was)) {
+      continue;
+    }
+    if (now === 'RUNNING') {
+      changes.push({ kind: 'started', job });
+      continue;
+    }
+    const kind = finalKind(now);
+    if (kind) {
+      changes.push({ kind, job });
+    }
+  }
+  for (const [id, job] of previous) {
+    if (!seen.has(id) && !FINAL_STATES.has(baseState(job.state))) {
+      vanished.push(job);
+    }
+  }
+  return { changes, vanished };
+}
+
+/** Snapshot of a user's jobs keyed by id, for `transitions`. */
+export function snapshot(
+  jobs: ReadonlyArray<IJob>,
+  user: string | null
+): Map<string, IJob> {
+  const map = new Map<string, IJob>();
+  for (const job of jobs) {
+    if (user === null || job.user === user) {
+      map.set(job.id, job);
+    }
+  }
+  return map;
+}
+
+/**
+ * Indices between two rows inclusive (shift-click ranges), in either
+ * direction.
+ */
+export function rangeIds(
+  rows: ReadonlyArray<IJob>,
+  fromId: string,
+  toId: string
+): string[] {
+  let from = rows.findIndex(job => job.id === fromId);
+  const to = rows.findIndex(job => job.id === toId);
+  if (to < 0) {
+    return [];
+  }
+  if (from < 0) {
+    from = to;
+  }
+  const [lo, hi] = from <= to ? [from, to] : [to, from];
+  return rows.slice(lo, hi + 1).map(job => job.id);
+}

@@ -1,0 +1,350 @@
+import { HpcRequestError, jsonBody, requestAPI } from '@jupyterlab-hpc/common';
+import { IDisposable } from '@lumino/disposable';
+import { Poll } from '@lumino/polling';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import { IJob, ITransition, finalKind, snapshot, transitions } from './jobs';
+import {
+  IActionResult,
+  IOutputChunk,
+  IPartition,
+  ISlurmQueue,
+  ISlurmStatus,
+  ISubmission,
+  ITemplate,
+  JobAction,
+  Scope
+} from './tokens';
+
+/** `GET jobs` answer. */
+interface IJobsReply {
+  jobs: IJob[];
+  updated_at: number;
+  user: string;
+}
+
+/** The server accepts at most this many ids per action request. */
+const MAX_IDS_PER_REQUEST = 1000;
+/** Longest wait between retries while Slurm is down. */
+const MAX_BACKOFF_MS = 120 * 1000;
+
+/** A problem reaching Slurm, shown as a banner until a refresh succeeds. */
+export interface IProblem {
+  message: string;
+  /** HTTP status (503 controller down, 504 timeout, 0 server unreachable). */
+  status: number;
+}
+
+/** A job whose state changed in a way worth a notification. */
+export interface IJobEvent {
+  kind: ITransition['kind'] | 'finished';
+  job: IJob;
+}
+
+function call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  return requestAPI<T>('slurm', path, init);
+}
+
+/**
+ * The queue: status, the job list and the calls that steer jobs.
+ *
+ * One instance per JupyterLab page. It polls while the panel is visible,
+ * and, when notifications are on, keeps polling the user's own jobs (Slurm
+ * filters them) while the panel is hidden so that state changes can be
+ * announced. Nothing polls while the browser tab itself is hidden.
+ */
+export class SlurmModel implements ISlurmQueue, IDisposable {
+  constructor(options: SlurmModel.IOptions = {}) {
+    this._interval = options.interval ?? 30;
+    this._poll = new Poll({
+      factory: () => this._tick(),
+      frequency: {
+        interval: this._intervalMs(),
+        backoff: true,
+        max: MAX_BACKOFF_MS
+      },
+      standby: () =>
+        document.hidden || (!this._visible && !this._notifications),
+      name: '@jupyterlab-hpc/slurm:queue'
+    });
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+  /** Emitted when one of the user's jobs starts or ends. */
+  get jobEvent(): ISignal<this, IJobEvent> {
+    return this._jobEvent;
+  }
+  get status(): ISlurmStatus | null {
+    return this._status;
+  }
+  get jobs(): ReadonlyArray<IJob> {
+    return this._jobs;
+  }
+  /** The Slurm user the server runs as (whose jobs are "mine"). */
+  get user(): string | null {
+    return this._user ?? this._status?.user ?? null;
+  }
+  /** When the `squeue` behind the list ran (ms since epoch). */
+  get updatedAt(): number | null {
+    return this._updatedAt;
+  }
+  get problem(): IProblem | null {
+    return this._problem;
+  }
+  get loading(): boolean {
+    return this._loading;
+  }
+  get scope(): Scope {
+    return this._scope;
+  }
+  set scope(scope: Scope) {
+    if (scope === this._scope) {
+      return;
+    }
+    this._scope = scope;
+    this._jobs = [];
+    this._updatedAt = null;
+    this._changed.emit();
+    void this.refresh();
+  }
+  /** The job to highlight (just submitted). */
+  get highlight(): string | null {
+    return this._highlight;
+  }
+  set highlight(id: string | null) {
+    this._highlight = id;
+    this._changed.emit();
+  }
+  /** Poll interval in seconds (the server's floor applies). */
+  get interval(): number {
+    return this._interval;
+  }
+  set interval(seconds: number) {
+    this._interval = seconds;
+    this._applyInterval();
+  }
+  get notifications(): boolean {
+    return this._notifications;
+  }
+  set notifications(on: boolean) {
+    this._notifications = on;
+  }
+  /** Whether the panel is showing; a hidden panel only polls for notifications. */
+  set visible(visible: boolean) {
+    if (visible === this._visible) {
+      return;
+    }
+    this._visible = visible;
+    const asleep = this._poll.state.phase === 'standby';
+    if (visible && (this._stale || this._problem || asleep)) {
+      void this.refresh().catch(() => undefined);
+    }
+  }
+  get isDisposed(): boolean {
+    return this._poll.isDisposed;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this._poll.dispose();
+    window.clearTimeout(this._retryTimer);
+    Signal.clearData(this);
+  }
+
+  /** Refresh now (the manual button, after actions). */
+  async refresh(): Promise<void> {
+    await this._poll.refresh();
+    await this._poll.tick;
+  }
+
+  /** Job details: every field `scontrol show job` prints. */
+  details(id: string): Promise<Record<string, string>> {
+    return call(`jobs/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Run one action on many jobs: one request per 1,000 ids (the server's
+   * limit), results in the order given.
+   */
+  async act(action: JobAction, ids: string[]): Promise<IActionResult[]> {
+    const results: IActionResult[] = [];
+    for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
+      const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
+      const reply = await call<{ results: IActionResult[] }>(
+        'jobs/actions',
+        jsonBody('POST', { action, ids: chunk })
+      );
+      results.push(...reply.results);
+    }
+    this._expectChange();
+    return results;
+  }
+
+  /** Submit a job; resolves to its id. Rejects with sbatch's message. */
+  async submit(submission: ISubmission): Promise<string> {
+    const reply = await call<{ id: string }>(
+      'jobs',
+      jsonBody('POST', submission)
+    );
+    const id = String(reply.id);
+    this._highlight = id;
+    this._expectChange();
+    return id;
+  }
+
+  partitions(): Promise<IPartition[]> {
+    return call<{ partitions: IPartition[] }>('partitions').then(
+      r => r.partitions
+    );
+  }
+
+  templates(): Promise<ITemplate[]> {
+    return call<{ templates: ITemplate[] }>('templates').then(r => r.templates);
+  }
+
+  saveTemplate(template: Omit<ITemplate, 'source'>): Promise<ITemplate> {
+    return call<{ template: ITemplate }>(
+      'templates',
+      jsonBody('POST', template)
+    ).then(r => r.template);
+  }
+
+  output(
+    id: string,
+    stream: 'stdout' | 'stderr',
+    offset: number
+  ): Promise<IOutputChunk> {
+    const query = new URLSearchParams({ stream, offset: String(offset) });
+    return call(`jobs/${encodeURIComponent(id)}/output?${query}`);
+  }
+
+  /** One poll: status when unknown or after a failure, then the list. */
+  private async _tick(): Promise<void> {
+    this._loading = true;
+    this._changed.emit();
+    try {
+      if (!this._status?.available || this._problem) {
+        this._status = await call<ISlurmStatus>('status');
+        this._applyInterval();
+        if (!this._status.available) {
+          throw new HpcRequestError(
+            this._status.reason ?? 'Slurm is not available.',
+            503
+          );
+        }
+      }
+      // A hidden panel polls only for notifications: the user's own jobs.
+      const scope: Scope = this._visible ? this._scope : 'mine';
+      const reply = await call<IJobsReply>(`jobs?scope=${scope}`);
+      this._user = reply.user;
+      this._announce(reply.jobs, reply.user);
+      if (scope === this._scope) {
+        this._jobs = reply.jobs;
+        this._updatedAt = reply.updated_at * 1000;
+        this._stale = false;
+      } else {
+        this._stale = true;
+      }
+      this._problem = null;
+      this._retryIfStale(reply.updated_at * 1000);
+    } catch (error) {
+      this._problem = {
+        message: (error as Error).message ?? String(error),
+        status: error instanceof HpcRequestError ? error.status : 0
+      };
+      // back off (the Poll doubles its interval while this rejects)
+      throw error;
+    } finally {
+      this._loading = false;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * The server shares one `squeue` between requests of a refresh window, so
+   * a list fetched right after a change may predate it: fetch again once the
+   * window is over.
+   */
+  private _expectChange(): void {
+    this._changedAt = Date.now();
+    void this.refresh().catch(() => undefined);
+  }
+
+  private _retryIfStale(updatedAt: number): void {
+    if (this._changedAt === null || updatedAt >= this._changedAt) {
+      this._changedAt = null;
+      return;
+    }
+    const span = (this._status?.min_refresh_interval ?? 5) * 1000;
+    const wait = Math.max(500, updatedAt + span - Date.now() + 250);
+    window.clearTimeout(this._retryTimer);
+    this._retryTimer = window.setTimeout(() => {
+      void this.refresh().catch(() => undefined);
+    }, wait);
+  }
+
+  /** Compare with the previous list and emit notifications. */
+  private _announce(jobs: IJob[], user: string): void {
+    const current = snapshot(jobs, user);
+    const previous = this._mine;
+    this._mine = current;
+    if (!previous) {
+      return;
+    }
+    const { changes, vanished } = transitions(previous, jobs);
+    for (const change of changes) {
+      this._jobEvent.emit(change);
+    }
+    // squeue forgets finished jobs: ask how the vanished ones ended
+    for (const job of vanished.slice(0, 10)) {
+      this.details(job.id)
+        .then(fields => {
+          const kind = finalKind(fields.JobState ?? '');
+          this._jobEvent.emit({ kind: kind ?? 'finished', job });
+        })
+        .catch(() => this._jobEvent.emit({ kind: 'finished', job }));
+    }
+  }
+
+  private _intervalMs(): number {
+    const floor = this._status?.min_refresh_interval ?? 1;
+    return Math.max(this._interval, floor) * 1000;
+  }
+
+  private _applyInterval(): void {
+    const interval = this._intervalMs();
+    if (this._poll.frequency.interval !== interval) {
+      this._poll.frequency = { ...this._poll.frequency, interval };
+    }
+  }
+
+  private _poll: Poll;
+  private _interval: number;
+  private _status: ISlurmStatus | null = null;
+  private _jobs: IJob[] = [];
+  private _user: string | null = null;
+  private _updatedAt: number | null = null;
+  private _problem: IProblem | null = null;
+  private _loading = false;
+  private _scope: Scope = 'mine';
+  private _highlight: string | null = null;
+  private _visible = false;
+  private _stale = true;
+  private _notifications = true;
+  private _mine: Map<string, IJob> | null = null;
+  private _changedAt: number | null = null;
+  private _retryTimer = 0;
+  private _changed = new Signal<this, void>(this);
+  private _jobEvent = new Signal<this, IJobEvent>(this);
+}
+
+export namespace SlurmModel {
+  export interface IOptions {
+    /** Poll interval in seconds. */
+    interval?: number;
+  }
+}

@@ -1,0 +1,96 @@
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+import type { IJob } from './jobs';
+
+export type { IJob } from './jobs';
+
+/** Command ids, for menus and other extensions. */
+export namespace CommandIDs {
+  export const open = 'hpc-slurm:open';
+  export const refresh = 'hpc-slurm:refresh';
+  export const submitFile = 'hpc-slurm:submit-file';
+  export const submitEditor = 'hpc-slurm:submit-editor';
+  export const openOutput = 'hpc-slurm:open-output';
+  export const openWorkDir = 'hpc-slurm:open-workdir';
+}
+
+/** `GET hpc/slurm/status`. */
+export interface ISlurmStatus {
+  available: boolean;
+  version?: string;
+  cluster?: string | null;
+  user?: string;
+  reason?: string;
+  /** Configured command paths, given when Slurm is unavailable. */
+  commands?: Record<string, string>;
+  /** The administrator's floor for the poll interval, in seconds. */
+  min_refresh_interval?: number;
+  /** sbatch boolean flags the form may offer. */
+  submit_flags?: string[];
+}
+
+export type Scope = 'mine' | 'all';
+export type JobAction = 'cancel' | 'hold' | 'release' | 'requeue';
+
+/** One per-id answer of `POST jobs/actions`. */
+export interface IActionResult {
+  id: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface IPartition {
+  name: string;
+  state: string;
+  default: boolean;
+  time_limit: number | null;
+  nodes: { idle: number; total: number };
+}
+
+export interface ITemplate {
+  name: string;
+  source: 'site' | 'user';
+  description?: string;
+  script: string;
+  options?: Record<string, string | number | boolean>;
+}
+
+/** `POST jobs` body. */
+export interface ISubmission {
+  script?: string;
+  path?: string;
+  cwd?: string;
+  options?: Record<string, string | number | boolean>;
+}
+
+/** `GET jobs/{id}/output`. */
+export interface IOutputChunk {
+  path: string | null;
+  disk_path?: string;
+  exists: boolean;
+  offset: number;
+  start?: number;
+  size?: number;
+  data: string;
+  eof: boolean;
+  reset?: boolean;
+}
+
+/** The queue as other extensions may read it. */
+export interface ISlurmQueue {
+  /** Jobs of the last refresh (scope as chosen in the panel). */
+  readonly jobs: ReadonlyArray<IJob>;
+  readonly status: ISlurmStatus | null;
+  /** Emitted after every refresh or state change. */
+  readonly changed: ISignal<ISlurmQueue, void>;
+  /** Ask for a fresh list now. */
+  refresh(): Promise<void>;
+  /** Submit a job; resolves to its id, rejects with sbatch's message. */
+  submit(submission: ISubmission): Promise<string>;
+}
+
+export const ISlurmQueue = new Token<ISlurmQueue>(
+  '@jupyterlab-hpc/slurm:ISlurmQueue',
+  'The Slurm queue of the jupyterlab-hpc Slurm panel.'
+);
