@@ -14,8 +14,9 @@ from jupyterlab_hpc.favorites.catalog import unix_groups
 
 
 @pytest.fixture
-def hpc_config(hpc_config, jp_root_dir):
+def hpc_config(hpc_config, jp_root_dir, tmp_path):
     hpc_config["Favorites"].update(
+        legacy_settings_path=str(tmp_path / "user-settings" / "favorites.jupyterlab-settings"),
         site_favorites=[
             {"path": "$HPC_TEST_SCRATCH", "name": "Scratch"},
             {"path": "$HPC_TEST_UNSET/data", "name": "Nowhere"},
@@ -216,6 +217,7 @@ async def test_foreign_json_document_is_set_aside(api, store_file):
     body = await listing(api)
     assert body["store_error"] is not None
     assert Path(body["store_error"]["backup"]).read_text() == "[1, 2, 3]"
+    assert body["legacy_import"] is False
 
 
 BAD_POSTS = [
@@ -317,3 +319,30 @@ async def test_authentication_required(jp_fetch, store_file, method, parts, body
         await jp_fetch("hpc", *parts, **kwargs)
     assert error.value.code in (401, 403)
     assert not store_file.exists()
+
+
+async def test_legacy_jlab_enhanced_favorites_imported_once(api, hpc_config, jp_root_dir, tmp_path):
+    legacy = Path(hpc_config["Favorites"]["legacy_settings_path"])
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(
+        """{
+    // written by @jlab-enhanced/favorites
+    "favorites": [
+        {"root": "ROOT", "path": "scratch/run1", "contentType": "directory", "iconLabel": "ui-components:folder",
+         "name": "Run 1"},
+        {"root": "/", "path": "home", "contentType": "directory", "iconLabel": "ui-components:folder",
+         "default": true},
+        {"root": "ROOT", "path": "notes.txt", "contentType": "file", "iconLabel": "ui-components:file"},
+    ],
+}""".replace("ROOT", str(jp_root_dir))
+    )
+    body = await listing(api)
+    assert body["legacy_import"] is True
+    code, answer = await api("favorites", "import", method="POST", body={"source": "@jlab-enhanced/favorites"})
+    assert code == 200 and answer["added"] == 2
+    body = await listing(api)
+    assert body["legacy_import"] is False
+    users = [(f["resolved"], f["name"], f["exists"]) for f in body["favorites"] if f["source"] == "user"]
+    assert users == [("scratch/run1", "Run 1", True), ("notes.txt", "notes.txt", True)]
+    code, answer = await api("favorites", "import", method="POST", body={"source": "@jlab-enhanced/favorites"})
+    assert answer["added"] == 0

@@ -17,6 +17,8 @@ from tornado import web
 
 from ..validate import RootPaths, check_path_text, require_str
 from .config import Favorites
+from .legacy import SOURCE as LEGACY_SOURCE
+from .legacy import read_legacy
 from .resolve import disk_path, duplicate_key, has_variables, resolve
 from .store import FavoritesStore
 
@@ -84,7 +86,12 @@ class Catalog:
         entries = [dict(e, hidden=e["id"] in hidden) for e in self.site_entries()]
         entries += [dict(item, source="user", hidden=False) for item in doc["favorites"]]
         favorites = [self._describe(entry) for entry in entries]
-        answer: dict[str, Any] = {"favorites": favorites, "store_error": None}
+        answer: dict[str, Any] = {
+            "favorites": favorites,
+            "store_error": None,
+            # the UI then asks for the one-time import (a POST: GET changes nothing)
+            "legacy_import": LEGACY_SOURCE not in doc["imported"] and self._legacy() is not None,
+        }
         backup = self.store.corrupt_backup
         if backup is not None:
             answer["store_error"] = {
@@ -136,9 +143,14 @@ class Catalog:
         # Keep the path as the user sees it (symlinks unresolved), tidied.
         return path if os.path.isabs(path) else posixpath.normpath(path.lstrip("/"))
 
+    def _legacy(self) -> list[dict[str, str]] | None:
+        return read_legacy(self.config.legacy_settings_path)
+
     def import_many(self, body: dict[str, Any]) -> dict[str, Any]:
         source = require_str(body, "source", max_length=MAX_NAME_LENGTH)
         raw = body.get("favorites")
+        if raw is None and source == LEGACY_SOURCE:
+            raw = self._legacy() or []
         if not isinstance(raw, list):
             raise web.HTTPError(400, "Field 'favorites' must be a list.")
         items: list[tuple[str, str]] = []

@@ -32,6 +32,16 @@ class Favorites(Configurable):
         ),
     ).tag(config=True)
 
+    legacy_settings_path = Unicode(
+        help="User settings file of the older @jlab-enhanced/favorites extension, imported once."
+    ).tag(config=True)
+
+    @default("legacy_settings_path")
+    def _default_legacy_settings_path(self):
+        from jupyterlab.commands import get_user_settings_dir
+
+        return str(Path(get_user_settings_dir()) / "@jlab-enhanced" / "favorites" / "favorites.jupyterlab-settings")
+
     @default("store_path")
     def _default_store_path(self):
         return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "favorites.json")
