@@ -1,11 +1,44 @@
 """Site configuration of the notebook gallery (``c.CloneNotebooks.*``)."""
 
-from traitlets import Dict, List, Unicode
+import os
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Configurable
 
 
 class CloneNotebooks(Configurable):
     """Configuration for the jupyterlab-hpc notebook gallery."""
 
-    sources = List(Dict(), help="Notebook sources: directories or git repositories.").tag(config=True)
-    clone_dir = Unicode("gallery/{source}", help="Where clones go, relative to the server root.").tag(config=True)
+    sources = List(
+        Dict(),
+        help="""Notebook sources offered to every user. Each is a dict with "id", "name", "type"
+        ("directory" with "path", or "git" with "url", optional "ref" and "subdir") and an
+        optional "kernel": the kernel name set in clones when this server knows that kernel.""",
+    ).tag(config=True)
+    clone_dir = Unicode(
+        "gallery/{source}", help="Where clones go, relative to the server root; {source} is the source id."
+    ).tag(config=True)
+    max_notebook_size = Int(100 * 1024 * 1024, help="Largest notebook (bytes) that may be previewed or cloned.").tag(
+        config=True
+    )
+    git_refresh_interval = Float(
+        3600.0, help="Seconds after which a git source is fetched again when listed (0: on every listing)."
+    ).tag(config=True)
+    git_timeout = Float(120.0, help="Seconds a git clone or fetch may take before it is abandoned.").tag(config=True)
+    allow_user_sources = Bool(True, help="Whether users may add their own directory sources in the panel.").tag(
+        config=True
+    )
+    allowed_remote_schemes = List(
+        Unicode(),
+        default_value=[],
+        help="""URL schemes of git repositories users may add themselves (e.g. ["https"]).
+        Empty: users may only add directories.""",
+    ).tag(config=True)
+    data_dir = Unicode(help="Where the gallery keeps git caches, user sources and the record of clones.").tag(
+        config=True
+    )
+
+    @default("data_dir")
+    def _default_data_dir(self):
+        return os.path.join(jupyter_data_dir(), "jupyterlab_hpc", "clonenotebooks")

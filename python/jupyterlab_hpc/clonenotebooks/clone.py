@@ -1,0 +1,276 @@
+"""Reading, parameterizing and copying a notebook into the user's space, never overwriting."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import keyword
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbformat import NBFormatError
+from nbformat.reader import get_version
+from papermill import __version__ as papermill_version
+from papermill.exceptions import PapermillException
+from papermill.inspection import _infer_parameters
+from papermill.parameterize import parameterize_notebook
+from tornado import web
+
+from ..jsonstore import JsonStore
+from ..validate import RootPaths
+from .sources import DirectorySource
+
+MAX_PARAMETERS = 200
+
+
+def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
+    """A valid v4 notebook from the disk: 413 too large, 422 not a notebook."""
+    if not disk.name.endswith(".ipynb"):
+        raise web.HTTPError(422, f"'{disk.name}' is not a notebook (.ipynb).")
+    size = disk.stat().st_size
+    if size > max_size:
+        raise web.HTTPError(
+            413, f"'{disk.name}' is {size / 1e6:.1f} MB, more than the gallery's limit of {max_size / 1e6:.1f} MB."
+        )
+    try:
+        raw = disk.read_bytes()
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise web.HTTPError(422, f"'{disk.name}' is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
+        raise web.HTTPError(422, f"'{disk.name}' is JSON but not a Jupyter notebook.")
+    try:
+        # nbformat.reads without parsing the JSON a second time (notebooks may be large)
+        major, minor = get_version(data)
+        if major not in nbformat.versions:
+            raise NBFormatError(f"unsupported nbformat version {major}")
+        nb = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
+        nbformat.validate(nb)
+    except (nbformat.ValidationError, NBFormatError, ValueError, KeyError, TypeError, AttributeError) as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise web.HTTPError(422, f"'{disk.name}' is not a valid notebook (nbformat): {first}") from None
+    return nb
+
+
+def _literal(text: str) -> Any:
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return None
+    return value
+
+
+def _with_tags(nb: nbformat.NotebookNode) -> set[int]:
+    """Give every cell a ``tags`` list as papermill's loader does; returns the cells that had none."""
+    added = set()
+    for cell in nb.cells:
+        if not isinstance(cell.metadata.get("tags"), list):
+            cell.metadata["tags"] = []
+            added.add(id(cell))
+    return added
+
+
+def parameters_of(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """The parameters cell as papermill infers it, with the default decoded when it is a plain literal."""
+    nb = copy.deepcopy(nb)
+    _with_tags(nb)
+    try:
+        params = _infer_parameters(nb)
+    except (PapermillException, ValueError):
+        return []
+    result = []
+    for param in params:
+        item = param._asdict()
+        item["value"] = _literal(item["default"])
+        # papermill only knows annotated types; the form needs one for plain literals too
+        declared = item.get("inferred_type_name") or "None"
+        item["type"] = declared if declared != "None" else type(item["value"]).__name__
+        result.append(item)
+    return result
+
+
+def check_parameters(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise web.HTTPError(400, "Field 'parameters' must be an object of names to values.")
+    if len(value) > MAX_PARAMETERS:
+        raise web.HTTPError(400, f"At most {MAX_PARAMETERS} parameters.")
+    for name in value:
+        # the name becomes the left-hand side of an assignment: only identifiers
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise web.HTTPError(400, f"'{name}' is not a valid parameter name.")
+    return value
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class Cloner:
+    """Clones notebooks from sources into the server root and remembers what it cloned."""
+
+    def __init__(self, config: Any, root_dir: str, kernel_spec_manager: Any, records: JsonStore):
+        self.config = config
+        self.root = RootPaths(root_dir)
+        self.ksm = kernel_spec_manager
+        self.records = records
+
+    def kernelspec(self, name: str | None) -> dict[str, str] | None:
+        """The kernelspec metadata for a kernel the server knows; None for any other name."""
+        if not name or self.ksm is None:
+            return None
+        try:
+            if name not in self.ksm.find_kernel_specs():
+                return None
+            spec = self.ksm.get_kernel_spec(name)
+        except Exception:  # noqa: BLE001 (a broken kernel dir must not break cloning)
+            return None
+        return {"name": name, "display_name": spec.display_name, "language": spec.language}
+
+    def target_dir(self, source: DirectorySource, target_dir: str | None) -> Path:
+        text = target_dir if target_dir else self.config.clone_dir.replace("{source}", source.id)
+        disk = self.root.to_disk(text or ".", "target_dir")
+        if disk.exists() and not disk.is_dir():
+            raise web.HTTPError(409, f"'{text}' exists and is not a folder.")
+        return disk
+
+    def clone(
+        self, source: DirectorySource, path: str, target_dir: str | None = None, parameters: Any = None
+    ) -> dict[str, Any]:
+        parameters = check_parameters(parameters)
+        disk = source.resolve(path)
+        nb = read_notebook(disk, source.max_size)
+        data_files = self._data_files(source, disk, source.declared_data(path, nb))
+        dest_dir = self.target_dir(source, target_dir)
+
+        kernel = self.kernelspec(source.kernel)
+        if kernel:
+            nb.metadata["kernelspec"] = kernel
+        if parameters:
+            nb = self._parameterize(nb, parameters)
+        provenance = {"source": source.id, "source_name": source.name, "path": path}
+        provenance.update(source.provenance(path, disk))
+        provenance["cloned_at"] = now_iso()
+        if parameters:
+            provenance["parameters"] = parameters
+        hpc = nb.metadata.get("jupyterlab_hpc")
+        nb.metadata["jupyterlab_hpc"] = {**(hpc if isinstance(hpc, dict) else {}), "clone": provenance}
+        text = nbformat.writes(nb)
+
+        # Everything is checked; only now is anything written.
+        try:
+            dest_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise web.HTTPError(
+                403, f"Cannot create the folder {self.root.to_api(dest_dir)}: {error.strerror}"
+            ) from None
+        target = self._write_new(dest_dir, disk.name, text)
+        copied = self._copy_data(data_files, dest_dir)
+        api_path = self.root.to_api(target) or target.name
+        record = {
+            "path": api_path,
+            "source": source.id,
+            "source_path": path,
+            "version": provenance["version"],
+            "cloned_at": provenance["cloned_at"],
+        }
+        self.records.update(lambda data: data.setdefault("clones", []).append(record))
+        return {
+            "path": api_path,
+            "kernel": kernel["name"] if kernel else None,
+            "data_files": copied,
+            "provenance": provenance,
+        }
+
+    def _parameterize(self, nb: nbformat.NotebookNode, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+        nb = copy.deepcopy(nb)
+        if not isinstance(nb.metadata.get("papermill"), dict):
+            nb.metadata["papermill"] = nbformat.from_dict(
+                {"default_parameters": {}, "parameters": {}, "environment_variables": {}, "version": papermill_version}
+            )
+        added = _with_tags(nb)
+        kernelspec = nb.metadata.get("kernelspec") or {}
+        try:
+            nb = parameterize_notebook(
+                nb, parameters, kernel_name=kernelspec.get("name"), language=kernelspec.get("language")
+            )
+        except (PapermillException, ValueError) as error:
+            raise web.HTTPError(422, f"Cannot set parameters in this notebook: {error}") from None
+        for cell in nb.cells:  # papermill needs the empty tag lists, the user's copy does not
+            if id(cell) in added and cell.metadata.get("tags") == []:
+                del cell.metadata["tags"]
+        return nb
+
+    def _data_files(self, source: DirectorySource, notebook: Path, declared: list[str]) -> list[tuple[Path, str]]:
+        """(disk path, path relative to the clone folder) of each declared data file, all checked first."""
+        base = notebook.parent
+        result = []
+        for rel in declared:
+            disk = (base / rel).resolve()
+            root = source.root
+            if root not in disk.parents or base not in disk.parents:
+                raise web.HTTPError(403, f"The data file '{rel}' is outside the notebook's folder in the source.")
+            if not disk.is_file():
+                raise web.HTTPError(422, f"The data file '{rel}' declared for this notebook is missing in the source.")
+            result.append((disk, disk.relative_to(base).as_posix()))
+        return result
+
+    @staticmethod
+    def _write_new(dest_dir: Path, name: str, text: str) -> Path:
+        """Create ``name``, else ``stem-Copy1.ipynb``, ``stem-Copy2.ipynb``...: never an existing file."""
+        stem, suffix = os.path.splitext(name)
+        for n in range(10000):
+            target = dest_dir / (name if n == 0 else f"{stem}-Copy{n}{suffix}")
+            try:
+                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                continue
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            except BaseException:
+                target.unlink(missing_ok=True)
+                raise
+            return target
+        raise web.HTTPError(409, f"Too many copies of {name} in {dest_dir}.")
+
+    def _copy_data(self, files: list[tuple[Path, str]], dest_dir: Path) -> list[dict[str, str]]:
+        copied = []
+        for disk, rel in files:
+            target = dest_dir / rel
+            api = self.root.to_api(target) or rel
+            if target.exists():
+                copied.append({"path": api, "status": "kept"})  # the user's copy (maybe edited) stays
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(disk, target)
+            copied.append({"path": api, "status": "copied"})
+        return copied
+
+    # -- update detection ----------------------------------------------------------------
+    def annotate(self, entries: list[dict[str, Any]]) -> None:
+        """Mark each listed notebook with its existing clones and whether a newer version exists."""
+        data = self.records.read()
+        records = data.get("clones", []) if isinstance(data, dict) else []
+        by_notebook: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for record in records:
+            if isinstance(record, dict) and isinstance(record.get("path"), str):
+                by_notebook.setdefault((record.get("source"), record.get("source_path")), []).append(record)
+        for entry in entries:
+            clones = [
+                r
+                for r in by_notebook.get((entry["source"], entry["path"]), [])
+                if (self.root.root / r["path"]).is_file()
+            ]
+            entry["clones"] = [r["path"] for r in clones]
+            entry["update_available"] = bool(clones) and all(r.get("version") != entry.get("version") for r in clones)

@@ -1,0 +1,140 @@
+"""The sources a user sees: the site's (traitlets) and the ones the user added (a JSON store)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+from tornado import web
+
+from ..jsonstore import JsonStore
+from .sources import DirectorySource, GitSource, check_spec
+
+log = logging.getLogger("jupyterlab_hpc")
+
+
+class SourceRegistry:
+    """Builds source objects once and keeps them (with their index caches) while their definition holds."""
+
+    def __init__(self, config: Any):
+        self.config = config
+        self.data_dir = Path(config.data_dir)
+        self.user_store = JsonStore(self.data_dir / "user-sources.json", list)
+        self._objects: dict[str, tuple[str, DirectorySource]] = {}
+        self._lock = threading.Lock()
+        self.config_errors: list[str] = []
+
+    def _make(self, spec: dict[str, Any], user: bool) -> DirectorySource:
+        key = json.dumps(spec, sort_keys=True) + str(user)
+        with self._lock:
+            known = self._objects.get(spec["id"])
+            if known and known[0] == key:
+                return known[1]
+            if spec.get("type", "directory") == "git":
+                source: DirectorySource = GitSource(
+                    spec,
+                    max_size=self.config.max_notebook_size,
+                    cache_dir=self.data_dir / "git",
+                    interval=self.config.git_refresh_interval,
+                    timeout=self.config.git_timeout,
+                    user=user,
+                )
+            else:
+                source = DirectorySource(spec, max_size=self.config.max_notebook_size, user=user)
+            self._objects[spec["id"]] = (key, source)
+            return source
+
+    def _user_specs(self) -> list[dict[str, Any]]:
+        data = self.user_store.read()
+        return [s for s in data if isinstance(s, dict)] if isinstance(data, list) else []
+
+    def all(self) -> list[DirectorySource]:
+        result, seen, errors = [], set(), []
+        for spec in self.config.sources:
+            problem = check_spec(spec)
+            if problem or spec["id"] in seen:
+                errors.append(f"Ignored a configured source: {problem or 'duplicate id ' + spec['id']}.")
+                continue
+            seen.add(spec["id"])
+            result.append(self._make(spec, user=False))
+        if self.config.allow_user_sources:
+            for spec in self._user_specs():
+                if check_spec(spec, self.config.allowed_remote_schemes) or spec["id"] in seen:
+                    continue
+                seen.add(spec["id"])
+                result.append(self._make(spec, user=True))
+        if errors != self.config_errors:
+            for error in errors:
+                log.warning("jupyterlab-hpc gallery: %s", error)
+        self.config_errors = errors
+        return result
+
+    def get(self, source_id: str) -> DirectorySource:
+        for source in self.all():
+            if source.id == source_id:
+                return source
+        raise web.HTTPError(404, f"Unknown notebook source '{source_id}'.")
+
+    # -- user sources ----------------------------------------------------------------
+    def add_user(self, body: dict[str, Any]) -> DirectorySource:
+        if not self.config.allow_user_sources:
+            raise web.HTTPError(403, "Adding sources is disabled on this server.")
+        kind = body.get("type", "directory")
+        name = body.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            raise web.HTTPError(400, "Give the source a name (up to 200 characters).")
+        spec: dict[str, Any] = {"name": name.strip(), "type": kind}
+        if kind == "directory":
+            path = body.get("path")
+            if not isinstance(path, str) or not path.strip() or "\x00" in path:
+                raise web.HTTPError(400, "Give the folder's path.")
+            disk = Path(os.path.expanduser(path.strip()))
+            if not disk.is_absolute():
+                raise web.HTTPError(400, "The folder's path must be absolute (for example /global/cfs/...).")
+            if not disk.is_dir():
+                raise web.HTTPError(400, f"{disk} is not a folder this server can read.")
+            spec["path"] = str(disk)
+        elif kind == "git":
+            if not self.config.allowed_remote_schemes:
+                raise web.HTTPError(403, "Adding git repositories is disabled on this server.")
+            for key in ("url", "ref", "subdir"):
+                if isinstance(body.get(key), str) and body[key].strip():
+                    spec[key] = body[key].strip()
+            problem = check_spec({**spec, "id": "x"}, self.config.allowed_remote_schemes)
+            if problem:
+                raise web.HTTPError(403 if "not allowed" in problem else 400, problem[0].upper() + problem[1:] + ".")
+        else:
+            raise web.HTTPError(400, f"Unknown source type '{kind}'.")
+        taken = {s["id"] for s in self.config.sources if isinstance(s, dict) and "id" in s}
+        base = "user-" + (re.sub(r"[^a-z0-9]+", "-", spec["name"].lower()).strip("-") or "source")
+
+        def add(data: Any) -> dict[str, Any]:
+            if not isinstance(data, list):
+                raise web.HTTPError(500, f"{self.user_store.path} does not hold a list of sources.")
+            ids = taken | {s.get("id") for s in data if isinstance(s, dict)}
+            candidate, n = base, 1
+            while candidate in ids:
+                n += 1
+                candidate = f"{base}-{n}"
+            spec["id"] = candidate
+            data.append(spec)
+            return spec
+
+        self.user_store.update(add)
+        return self._make(spec, user=True)
+
+    def remove_user(self, source_id: str) -> None:
+        def remove(data: Any) -> bool:
+            before = len(data)
+            data[:] = [s for s in data if not (isinstance(s, dict) and s.get("id") == source_id)]
+            return len(data) != before
+
+        if not self.user_store.update(remove):
+            raise web.HTTPError(404, f"No source '{source_id}' that you added.")
+        with self._lock:
+            self._objects.pop(source_id, None)

@@ -1,0 +1,356 @@
+"""The notebook gallery's REST API against a real server, real directories and a real git repository."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+from tornado.httpclient import HTTPClientError
+
+from jupyterlab_hpc.clonenotebooks.sources import DirectorySource
+
+PY = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
+def write_nb(path: Path, cells, metadata=None):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nb = new_notebook(cells=cells, metadata=metadata or dict(PY))
+    path.write_text(nbformat.writes(nb), encoding="utf-8")
+    return nb
+
+
+def git(repo, *args):
+    return subprocess.run(
+        ["git", "-c", "user.email=t@example.org", "-c", "user.name=Test", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@pytest.fixture
+def shared(tmp_path):
+    root = tmp_path / "shared"
+    write_nb(
+        root / "intro.ipynb",
+        [
+            new_markdown_cell("# Intro to tomography\n\nReconstruct a **sample** from projections.\n\nMore text."),
+            new_code_cell("print('hello')"),
+        ],
+    )
+    write_nb(
+        root / "sub" / "params.ipynb",
+        [
+            new_markdown_cell("## Bragg disks\nFind Bragg disks in 4D-STEM data."),
+            new_code_cell('alpha: float = 0.5  # threshold\nname = "sample"\nn = 3', metadata={"tags": ["parameters"]}),
+            new_code_cell("print(alpha, name, n)"),
+        ],
+    )
+    write_nb(root / ".hidden" / "h.ipynb", [new_markdown_cell("# Hidden")])
+    write_nb(root / ".ipynb_checkpoints" / "intro-checkpoint.ipynb", [new_markdown_cell("# Checkpoint")])
+    (root / "bad.ipynb").write_text("{ not json", encoding="utf-8")
+    (root / "invalid.ipynb").write_text(
+        json.dumps({"cells": [{"cell_type": "code"}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    (root / "big.ipynb").write_text(
+        nbformat.writes(new_notebook(cells=[new_code_cell("x = 1\n" * 10000)], metadata=dict(PY)))
+    )
+    (root / "notes.txt").write_text("not a notebook")
+    (root / "data").mkdir()
+    (root / "data" / "sample.csv").write_text("a,b\n1,2\n")
+    (root / "gallery.json").write_text(
+        json.dumps({"notebooks": {"intro.ipynb": {"tags": ["tomography", "beginner"], "data": ["data/sample.csv"]}}})
+    )
+    outside = tmp_path / "outside"
+    write_nb(outside / "secret.ipynb", [new_markdown_cell("# Secret")])
+    os.symlink(outside / "secret.ipynb", root / "escape.ipynb")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    write_nb(repo / "notebooks" / "analysis.ipynb", [new_markdown_cell("# Git analysis\n\nFrom git.")])
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "first")
+    return repo
+
+
+@pytest.fixture
+def hpc_config(hpc_config, tmp_path, shared, repo):
+    hpc_config["CloneNotebooks"] = {
+        "sources": [
+            {"id": "shared", "name": "Shared", "type": "directory", "path": str(shared), "kernel": "python3"},
+            {
+                "id": "tut",
+                "name": "Tutorials",
+                "type": "git",
+                "url": f"file://{repo}",
+                "ref": "main",
+                "subdir": "notebooks",
+                "kernel": "no-such-kernel",
+            },
+        ],
+        "data_dir": str(tmp_path / "clone-state"),
+        "max_notebook_size": 50_000,
+        "git_refresh_interval": 3600,
+    }
+    return hpc_config
+
+
+def files_under(root: Path):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+async def listing(api, **params):
+    code, data = await api("clone", "notebooks", params=params or None)
+    assert code == 200, data
+    return data
+
+
+async def test_sources_and_listing(api, shared):
+    code, sources = await api("clone", "sources")
+    assert code == 200
+    assert [(s["id"], s["type"], s["available"]) for s in sources] == [
+        ("shared", "directory", True),
+        ("tut", "git", True),
+    ]
+    data = await listing(api)
+    assert data["errors"] == []
+    paths = {(n["source"], n["path"]) for n in data["notebooks"]}
+    assert paths == {
+        ("shared", "intro.ipynb"),
+        ("shared", "sub/params.ipynb"),
+        ("shared", "bad.ipynb"),
+        ("shared", "invalid.ipynb"),
+        ("shared", "big.ipynb"),
+        ("tut", "analysis.ipynb"),
+    }  # no hidden, checkpoint, non-notebook or symlinked-out files
+    intro = next(n for n in data["notebooks"] if n["path"] == "intro.ipynb")
+    assert intro["title"] == "Intro to tomography"
+    assert intro["description"] == "Reconstruct a sample from projections."
+    assert intro["tags"] == ["tomography", "beginner"]
+    assert (intro["kernel"], intro["language"], intro["parameters"]) == ("python3", "python", False)
+    assert intro["size"] == (shared / "intro.ipynb").stat().st_size
+    assert intro["modified"].endswith("Z")
+    params = next(n for n in data["notebooks"] if n["path"] == "sub/params.ipynb")
+    assert params["title"] == "Bragg disks" and params["parameters"] is True
+    assert "error" in next(n for n in data["notebooks"] if n["path"] == "bad.ipynb")
+
+
+async def test_search_and_source_filter(api):
+    data = await listing(api, q="BRAGG")
+    assert [n["path"] for n in data["notebooks"]] == ["sub/params.ipynb"]
+    data = await listing(api, q="tomography beginner")
+    assert [n["path"] for n in data["notebooks"]] == ["intro.ipynb"]
+    data = await listing(api, source="tut")
+    assert [(n["source"], n["title"]) for n in data["notebooks"]] == [("tut", "Git analysis")]
+    code, _ = await api("clone", "notebooks", params={"source": "nope"})
+    assert code == 404
+
+
+async def test_preview(api):
+    code, nb = await api("clone", "preview", params={"source": "shared", "path": "intro.ipynb"})
+    assert code == 200
+    assert nb["nbformat"] == 4 and nb["cells"][1]["source"] == "print('hello')"
+
+
+async def test_clone_with_kernel_provenance_and_data(api, jp_root_dir, shared):
+    code, result = await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+    assert code == 201, result
+    assert result["path"] == "gallery/shared/intro.ipynb"
+    nb = json.loads((jp_root_dir / result["path"]).read_text())
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    prov = nb["metadata"]["jupyterlab_hpc"]["clone"]
+    assert prov["source"] == "shared" and prov["path"] == "intro.ipynb"
+    assert prov["version"] == f"mtime:{(shared / 'intro.ipynb').stat().st_mtime_ns}"
+    assert prov["mtime"].endswith("Z") and prov["cloned_at"].endswith("Z")
+    assert (jp_root_dir / "gallery/shared/data/sample.csv").read_text() == "a,b\n1,2\n"
+    assert result["data_files"] == [{"path": "gallery/shared/data/sample.csv", "status": "copied"}]
+
+
+async def test_clone_never_overwrites(api, jp_root_dir):
+    body = {"source": "shared", "path": "intro.ipynb"}
+    _, first = await api("clone", "clone", method="POST", body=body)
+    first_file = jp_root_dir / first["path"]
+    first_file.write_text(first_file.read_text().replace("hello", "my edit"))
+    edited = first_file.read_bytes()
+    code, second = await api("clone", "clone", method="POST", body=body)
+    assert code == 201 and second["path"] == "gallery/shared/intro-Copy1.ipynb"
+    _, third = await api("clone", "clone", method="POST", body=body)
+    assert third["path"] == "gallery/shared/intro-Copy2.ipynb"
+    assert first_file.read_bytes() == edited
+    assert second["data_files"][0]["status"] == "kept"
+
+
+async def test_clone_into_target_dir(api, jp_root_dir):
+    code, result = await api(
+        "clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb", "target_dir": "work/x"}
+    )
+    assert code == 201 and result["path"] == "work/x/intro.ipynb"
+    assert (jp_root_dir / "work/x/intro.ipynb").is_file()
+
+
+async def test_parameters_form_and_injection(api, jp_root_dir, shared):
+    code, data = await api("clone", "parameters", params={"source": "shared", "path": "sub/params.ipynb"})
+    assert code == 200
+    assert [(p["name"], p["type"], p["value"], p["help"]) for p in data["parameters"]] == [
+        ("alpha", "float", 0.5, "threshold"),
+        ("name", "str", "sample", ""),
+        ("n", "int", 3, ""),
+    ]
+    params = {"alpha": 0.9, "name": "run 7"}
+    code, result = await api(
+        "clone", "clone", method="POST", body={"source": "shared", "path": "sub/params.ipynb", "parameters": params}
+    )
+    assert code == 201, result
+    clone = nbformat.read(jp_root_dir / result["path"], as_version=4)
+    source_nb = load_notebook_node(str(shared / "sub" / "params.ipynb"))
+    expected = parameterize_notebook(source_nb, params, kernel_name="python3", language="python")
+    injected = clone.cells[2]
+    assert injected.metadata.tags == ["injected-parameters"]
+    assert injected.source == expected.cells[2].source
+    assert "alpha = 0.9" in injected.source and 'name = "run 7"' in injected.source
+    assert [c.source for c in clone.cells] == [c.source for c in expected.cells]
+    assert clone.metadata.papermill.parameters == params
+    assert clone.metadata.jupyterlab_hpc.clone.parameters == params
+
+
+async def test_git_source_clone_and_update(api, jp_root_dir, repo):
+    data = await listing(api, source="tut")
+    [entry] = data["notebooks"]
+    assert entry["clones"] == [] and entry["update_available"] is False
+    code, result = await api("clone", "clone", method="POST", body={"source": "tut", "path": "analysis.ipynb"})
+    assert code == 201, result
+    nb = json.loads((jp_root_dir / result["path"]).read_text())
+    prov = nb["metadata"]["jupyterlab_hpc"]["clone"]
+    assert prov["commit"] == git(repo, "rev-parse", "HEAD")
+    assert prov["blob"] == git(repo, "rev-parse", "HEAD:notebooks/analysis.ipynb")
+    # the source's kernel is unknown to this server: nothing is installed, the kernelspec stays the notebook's
+    assert nb["metadata"]["kernelspec"]["name"] == "python3" and result["kernel"] is None
+    [entry] = (await listing(api, source="tut"))["notebooks"]
+    assert entry["clones"] == [result["path"]] and entry["update_available"] is False
+
+    write_nb(repo / "notebooks" / "analysis.ipynb", [new_markdown_cell("# Git analysis v2")])
+    git(repo, "commit", "-q", "-am", "second")
+    code, status = await api("clone", "refresh", method="POST", body={"source": "tut"})
+    assert code == 200 and status[0]["commit"] == git(repo, "rev-parse", "HEAD")
+    [entry] = (await listing(api, source="tut"))["notebooks"]
+    assert entry["title"] == "Git analysis v2" and entry["update_available"] is True
+    before = (jp_root_dir / result["path"]).read_bytes()
+    code, newer = await api("clone", "clone", method="POST", body={"source": "tut", "path": "analysis.ipynb"})
+    assert newer["path"] == "gallery/tut/analysis-Copy1.ipynb"
+    assert (jp_root_dir / result["path"]).read_bytes() == before
+    [entry] = (await listing(api, source="tut"))["notebooks"]
+    assert entry["update_available"] is False and len(entry["clones"]) == 2
+
+
+async def test_directory_update_detection(api, shared):
+    await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+    intro = next(n for n in (await listing(api, q="intro"))["notebooks"])
+    assert intro["update_available"] is False
+    stat = (shared / "intro.ipynb").stat()
+    os.utime(shared / "intro.ipynb", ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    intro = next(n for n in (await listing(api, q="intro"))["notebooks"])
+    assert intro["update_available"] is True
+
+
+BAD = [
+    ({"source": "shared", "path": "../outside/secret.ipynb"}, 403, "outside the source"),
+    ({"source": "shared", "path": "/etc/passwd"}, 403, "relative"),
+    ({"source": "shared", "path": "escape.ipynb"}, 403, "outside the source"),
+    ({"source": "nope", "path": "intro.ipynb"}, 404, "Unknown notebook source"),
+    ({"source": "shared", "path": "missing.ipynb"}, 404, "No notebook"),
+    ({"source": "shared", "path": "notes.txt"}, 422, "not a notebook"),
+    ({"source": "shared", "path": "bad.ipynb"}, 422, "not valid JSON"),
+    ({"source": "shared", "path": "invalid.ipynb"}, 422, "not a valid notebook"),
+    ({"source": "shared", "path": "big.ipynb"}, 413, "limit"),
+    ({"source": "shared", "path": "intro.ipynb", "target_dir": "../elsewhere"}, 403, "outside the Jupyter root"),
+    ({"source": "shared", "path": "intro.ipynb", "target_dir": "/tmp"}, 403, "outside the Jupyter root"),
+    ({"source": "shared", "path": "sub/params.ipynb", "parameters": {"x=1;import os": 1}}, 400, "not a valid"),
+    ({"source": "shared", "path": "sub/params.ipynb", "parameters": [1]}, 400, "parameters"),
+    ({"source": "shared"}, 400, "path"),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "message"), BAD)
+async def test_bad_clone_input_writes_nothing(api, jp_root_dir, tmp_path, body, status, message):
+    before = files_under(tmp_path)
+    code, data = await api("clone", "clone", method="POST", body=body)
+    assert code == status, data
+    assert message in data["message"]
+    assert files_under(tmp_path) == before
+
+
+@pytest.mark.parametrize(("body", "status", "message"), BAD[:9])
+async def test_bad_preview_input(api, body, status, message):
+    code, data = await api("clone", "preview", params=body)
+    assert code == status and message in data["message"]
+
+
+async def test_get_clone_is_405(api, jp_root_dir):
+    code, _ = await api("clone", "clone", params={"source": "shared", "path": "intro.ipynb"})
+    assert code == 405
+    assert not (jp_root_dir / "gallery").exists()
+
+
+async def test_link_redirects_to_lab_with_confirmation(jp_fetch, jp_base_url):
+    response = await jp_fetch(
+        "hpc",
+        "clone",
+        "link",
+        params={"source": "shared", "path": "sub/params.ipynb"},
+        follow_redirects=False,
+        raise_error=False,
+    )
+    assert response.code == 302
+    assert response.headers["Location"] == (
+        f"{jp_base_url}lab?hpc-clone-source=shared&hpc-clone-path=sub%2Fparams.ipynb"
+    )
+    for params, code in [
+        ({"source": "nope", "path": "a.ipynb"}, 404),
+        ({"source": "shared", "path": "../x"}, 403),
+        ({"source": "shared", "path": "escape.ipynb"}, 403),
+    ]:
+        with pytest.raises(HTTPClientError) as info:
+            await jp_fetch("hpc", "clone", "link", params=params, follow_redirects=False)
+        assert info.value.code == code
+
+
+async def test_user_directory_sources(api, tmp_path):
+    group = tmp_path / "group"
+    write_nb(group / "ours.ipynb", [new_markdown_cell("# Our notebook")])
+    code, added = await api("clone", "sources", method="POST", body={"name": "My group", "path": str(group)})
+    assert code == 201 and added["id"] == "user-my-group" and added["available"] and added["user"]
+    data = await listing(api, source="user-my-group")
+    assert [n["title"] for n in data["notebooks"]] == ["Our notebook"]
+    code, _ = await api("clone", "sources", method="POST", body={"name": "x", "path": "relative/dir"})
+    assert code == 400
+    code, data = await api("clone", "sources", method="POST", body={"name": "r", "type": "git", "url": "https://x/y"})
+    assert code == 403 and "disabled" in data["message"]
+    code, _ = await api("clone", "sources", method="DELETE", params={"id": "user-my-group"})
+    assert code == 204
+    code, _ = await api("clone", "sources", method="DELETE", params={"id": "shared"})
+    assert code == 404
+    code, _ = await api("clone", "notebooks", params={"source": "user-my-group"})
+    assert code == 404
+
+
+def test_index_cache_rereads_only_changed(shared):
+    source = DirectorySource({"id": "s", "path": str(shared)}, max_size=50_000)
+    first = source.notebooks()
+    assert source.reads == 4  # intro, params, bad, invalid (big is over the limit: never opened)
+    assert source.notebooks() == first and source.reads == 4
+    stat = (shared / "intro.ipynb").stat()
+    write_nb(shared / "intro.ipynb", [new_markdown_cell("# Renamed")])
+    os.utime(shared / "intro.ipynb", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    titles = {n["path"]: n["title"] for n in source.notebooks()}
+    assert source.reads == 5 and titles["intro.ipynb"] == "Renamed"
