@@ -2,24 +2,71 @@
 
 from __future__ import annotations
 
-import getpass
+import abc
+import os
+import pwd
 import re
+import time
+from pathlib import Path
 
-from .commands import CommandMissing, Runner
+from . import parse
+from .cache import Coalescer
+from .commands import CommandMissing, Result, Runner
 from .config import Slurm
+from .errors import SlurmError, SlurmUnavailable, controller_unreachable, first_lines
+
+ACTIONS = ("cancel", "hold", "release", "requeue")
+GONE_MESSAGE = "Job already finished or gone."
+_INVALID_ID = "Invalid job id specified"
+# "... for job 123_4", "... on job id 123:", "JobId=123 ..." in scancel / scontrol messages
+_MESSAGE_ID = re.compile(r"(?:job id|job|JobId=)\s*(\d+(?:_(?:\d+|\[[0-9,\-]+\]))?)", re.IGNORECASE)
 
 
-class SlurmUnavailable(RuntimeError):
-    """Slurm cannot be reached (not installed, or the controller does not answer)."""
+def current_user() -> str:
+    """The Unix user this server (and so every Slurm command) runs as."""
+    return pwd.getpwuid(os.geteuid()).pw_name
 
 
-class CliBackend:
+class SlurmBackend(abc.ABC):
+    """What the handlers need from a Slurm installation (CLI today; REST may come later)."""
+
+    user: str
+
+    @abc.abstractmethod
+    async def status(self) -> dict: ...
+
+    @abc.abstractmethod
+    async def list_jobs(self, scope: str) -> dict:
+        """``{"jobs": [...], "updated_at", "user"}``; scope ``mine`` is filtered by Slurm."""
+
+    @abc.abstractmethod
+    async def job(self, job_id: str) -> dict[str, str] | None:
+        """Every field Slurm gives for one job, or None if it does not know the job."""
+
+    @abc.abstractmethod
+    async def act(self, action: str, ids: list[str]) -> list[dict]:
+        """``[{"id", "ok", "message"}]`` in the order of ``ids``."""
+
+    @abc.abstractmethod
+    async def partitions(self) -> list[dict]: ...
+
+    @abc.abstractmethod
+    async def submit(self, script: str, options: list[tuple[str, str | bool]], chdir: str) -> dict:
+        """Submit ``script`` with validated sbatch long options; ``{"id", "cluster"}``."""
+
+
+class CliBackend(SlurmBackend):
     """Slurm through its command-line tools, which every Slurm version has."""
 
-    def __init__(self, config: Slurm):
+    def __init__(self, config: Slurm, root_dir: str | None = None):
         self.config = config
         self.runner = Runner(config)
+        # Working directories are also given relative to the Jupyter root ("Open working directory").
+        self.root = str(Path(root_dir).resolve()) if root_dir else None
+        self.user = current_user()
+        self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
 
+    # ------------------------------------------------------------------ status
     async def version(self) -> str:
         result = await self.runner.run("sinfo", ["--version"])
         match = re.search(r"(\d+\.\d+\.\d+\S*)", result.stdout)
@@ -33,14 +80,140 @@ class CliBackend:
         return match.group(1) if match else None
 
     async def status(self) -> dict:
+        common = {"min_refresh_interval": self.config.min_refresh_interval, "submit_flags": self.config.submit_flags}
         try:
             version = await self.version()
             cluster = await self.cluster()
-        except CommandMissing as error:
-            return {"available": False, "reason": str(error), "commands": self._command_paths()}
-        except SlurmUnavailable as error:
-            return {"available": False, "reason": str(error), "commands": self._command_paths()}
-        return {"available": True, "version": version, "cluster": cluster, "user": getpass.getuser()}
+        except (CommandMissing, SlurmUnavailable) as error:
+            return {"available": False, "reason": str(error), "commands": self._command_paths(), **common}
+        return {"available": True, "version": version, "cluster": cluster, "user": self.user, **common}
 
     def _command_paths(self) -> dict[str, str]:
         return {name: self.config.command(name) for name in ("squeue", "sinfo", "scontrol", "scancel", "sbatch")}
+
+    # ------------------------------------------------------------------ helpers
+    async def _run(self, name: str, args: list[str], **kwargs) -> Result:
+        """Run a command; SlurmUnavailable if the controller did not answer (even on exit 0)."""
+        result = await self.runner.run(name, args, **kwargs)
+        if controller_unreachable(result.stderr):
+            raise SlurmUnavailable(first_lines(result.stderr, 3))
+        return result
+
+    # ------------------------------------------------------------------ jobs
+    async def list_jobs(self, scope: str) -> dict:
+        # A fresh cluster-wide list already holds the user's jobs: no second squeue.
+        if scope == "mine":
+            everything = self.job_lists.fresh("all")
+            if everything is not None:
+                mine = [job for job in everything["jobs"] if job["user"] == self.user]
+                return {**everything, "jobs": mine}
+        return await self.job_lists.get(scope, lambda: self._squeue(scope))
+
+    async def _squeue(self, scope: str) -> dict:
+        args = ["--noheader", "--array", "-O", parse.SQUEUE_FORMAT]
+        if scope == "mine":
+            args += ["-u", self.user]
+        started = time.time()
+        result = await self._run("squeue", args)
+        if not result.ok:
+            raise SlurmError(first_lines(result.stderr) or f"squeue failed (exit {result.returncode})")
+        jobs = parse.parse_squeue(result.stdout)
+        for job in jobs:
+            job["work_dir_path"] = self._relative(job["work_dir"])
+        return {"jobs": jobs, "updated_at": started, "user": self.user}
+
+    def _relative(self, directory: str) -> str | None:
+        # A string comparison, not Path.resolve(): this runs for every job of the queue.
+        root = self.root
+        if root is None or not directory:
+            return None
+        if directory == root:
+            return ""
+        prefix = root.rstrip("/") + "/"
+        return directory[len(prefix) :] if directory.startswith(prefix) else None
+
+    async def job(self, job_id: str) -> dict[str, str] | None:
+        result = await self._run("scontrol", ["show", "job", "-o", job_id])
+        if not result.ok:
+            if _INVALID_ID in result.stderr:
+                return None
+            raise SlurmError(first_lines(result.stderr) or f"scontrol failed (exit {result.returncode})")
+        records = parse.parse_scontrol_records(result.stdout)
+        return pick_record(records, job_id)
+
+    async def act(self, action: str, ids: list[str]) -> list[dict]:
+        if action not in ACTIONS:
+            raise ValueError(action)
+        if action == "cancel":
+            result = await self._run("scancel", ids)
+        else:
+            result = await self._run("scontrol", [action, *ids])
+        self.job_lists.invalidate()
+        return per_id_results(action, ids, result)
+
+    async def partitions(self) -> list[dict]:
+        sep = parse.SEP
+        result = await self._run("sinfo", ["--noheader", "-o", f"%P{sep}%a{sep}%l{sep}%F"])
+        if not result.ok:
+            raise SlurmError(first_lines(result.stderr) or f"sinfo failed (exit {result.returncode})")
+        return parse.parse_sinfo_partitions(result.stdout)
+
+    async def submit(self, script: str, options: list[tuple[str, str | bool]], chdir: str) -> dict:
+        argv = ["--parsable", f"--chdir={chdir}"]
+        argv += [f"--{key}" if value is True else f"--{key}={value}" for key, value in options]
+        result = await self._run("sbatch", argv, stdin=script.encode("utf-8"))
+        self.job_lists.invalidate()
+        match = re.search(r"^(\d+)(?:;(\S+))?\s*$", result.stdout, re.MULTILINE)
+        if not result.ok or not match:
+            raise SlurmError(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")
+        return {"id": match.group(1), "cluster": match.group(2)}
+
+
+def pick_record(records: list[dict[str, str]], job_id: str) -> dict[str, str] | None:
+    """The record of ``job_id`` among scontrol's (an array job prints one per task)."""
+    if not records:
+        return None
+    base, _, task = job_id.partition("_")
+    for record in records:
+        if not task and record.get("JobId") == base:
+            return record
+        if task and record.get("ArrayJobId") == base and record.get("ArrayTaskId") == task:
+            return record
+    return records[0]
+
+
+def per_id_results(action: str, ids: list[str], result: Result) -> list[dict]:
+    """Attribute scancel/scontrol messages to the ids they name; Slurm's words kept verbatim."""
+    messages: dict[str, list[str]] = {}
+    unattributed = []
+    for line in result.stderr.splitlines() + result.stdout.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        match = _MESSAGE_ID.search(line)
+        target = match and _matching_id(match.group(1), ids)
+        if target:
+            messages.setdefault(target, []).append(line)
+        elif not line.startswith(("slurm_suspend error", "scancel: Terminating")):
+            unattributed.append(line)
+    results = []
+    for job_id in ids:
+        lines = messages.get(job_id, [])
+        if not lines and not result.ok and not messages:
+            # Slurm failed without naming ids: every id shares its message.
+            lines = unattributed or [f"{action} failed (exit {result.returncode})"]
+        message = "\n".join(lines)
+        if not lines:
+            results.append({"id": job_id, "ok": True, "message": ""})
+        elif action == "cancel" and all(_INVALID_ID in line for line in lines):
+            results.append({"id": job_id, "ok": True, "message": GONE_MESSAGE})
+        else:
+            results.append({"id": job_id, "ok": False, "message": message})
+    return results
+
+
+def _matching_id(named: str, ids: list[str]) -> str | None:
+    if named in ids:
+        return named
+    base = named.partition("_")[0]
+    return next((job_id for job_id in ids if job_id.partition("_")[0] == base), None)

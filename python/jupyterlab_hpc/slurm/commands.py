@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import signal
 from dataclasses import dataclass
 
 from .config import Slurm
@@ -47,18 +48,23 @@ class Runner:
         self, name: str, args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None
     ) -> Result:
         argv = [self.resolve(name), *self.config.extra_args, *args]
-        child_env = {**os.environ, **self.config.env, **(env or {})}
+        # Epoch times everywhere: no locale- or version-dependent date formats to parse.
+        child_env = {**os.environ, "SLURM_TIME_FORMAT": "%s", **self.config.env, **(env or {})}
         proc = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env=child_env,
+            start_new_session=True,  # so a timeout kills the command's own children too
         )
         try:
             out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=self.config.timeout)
         except asyncio.TimeoutError:
-            proc.kill()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             await proc.wait()
             raise CommandTimeout(f"'{name}' did not answer within {self.config.timeout:g} s and was stopped.") from None
         return Result(argv, proc.returncode or 0, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))

@@ -1,7 +1,12 @@
 """Site configuration of the Slurm feature (``c.Slurm.*``)."""
 
-from traitlets import Dict, Float, List, Unicode
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_data_dir
+from traitlets import Dict, Float, Int, List, Unicode, default
 from traitlets.config import Configurable
+
+DEFAULT_SUBMIT_FLAGS = ["exclusive", "requeue", "no-requeue", "hold", "overcommit", "contiguous", "oversubscribe"]
 
 
 class Slurm(Configurable):
@@ -22,6 +27,28 @@ class Slurm(Configurable):
         config=True
     )
     timeout = Float(30.0, help="Seconds before a Slurm command is killed.").tag(config=True)
+    min_refresh_interval = Float(
+        5.0,
+        help="Seconds during which job list requests share one squeue call; "
+        "also the floor of the panel's poll interval.",
+    ).tag(config=True)
+    max_output_chunk = Int(1024 * 1024, help="Largest number of bytes one job output request returns.").tag(config=True)
+    templates = List(
+        Unicode(),
+        [],
+        help="Site submission templates: files (.sh/.sbatch/.slurm/.job: the script; .json: "
+        "{name, description, script, options}) or folders holding such files.",
+    ).tag(config=True)
+    user_templates_path = Unicode(help="JSON file holding the user's own submission templates.").tag(config=True)
+    submit_flags = List(
+        Unicode(),
+        DEFAULT_SUBMIT_FLAGS,
+        help="sbatch flags without a value the submit form may pass (e.g. 'exclusive').",
+    ).tag(config=True)
+
+    @default("user_templates_path")
+    def _default_user_templates_path(self):
+        return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "slurm_templates.json")
 
     def command(self, name: str) -> str:
         return self.commands.get(name, name)

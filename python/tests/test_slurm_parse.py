@@ -1,0 +1,158 @@
+"""Parsers on recorded Slurm output (22.05, this cluster) and hand-written 23+/25 variants."""
+
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_hpc.slurm import output, parse
+from jupyterlab_hpc.slurm.backend import per_id_results, pick_record
+from jupyterlab_hpc.slurm.commands import Result
+
+RECORDED = Path(__file__).parent / "slurm_recorded"
+
+
+def read(name):
+    return (RECORDED / name).read_text(encoding="utf-8")
+
+
+def by_id(jobs):
+    return {job["id"]: job for job in jobs}
+
+
+def test_squeue_22_05_one_line_per_array_task():
+    jobs = by_id(parse.parse_squeue(read("squeue-22.05-array.txt")))
+    assert set(jobs) == {"24", "25_1", "25_3", "26", "27"}
+    task = jobs["25_1"]
+    assert (task["array_job_id"], task["array_task_id"]) == ("25", "1")
+    assert task["name"] == "Äpfel – 日本語 job"
+    assert task["work_dir"] == "/tmp/rec dir/sub=x"
+    assert task["state"] == "PENDING" and task["reason"] == "JobHeldUser"
+    assert task["account"] == "" and task["qos"] == ""
+    assert task["submit_time"] == 1795785752 and task["start_time"] is None
+    assert task["time_limit"] == 3600 and task["time_used"] == 0 and task["nodes"] == 1
+    html = jobs["24"]
+    assert html["name"] == "x Priority=3 <script>alert(1)</script>"
+    assert html["array_job_id"] is None and html["array_task_id"] is None
+    running = jobs["26"]
+    assert running["state"] == "RUNNING" and running["reason"] == ""
+    assert running["time_limit"] == 2 * 86400 and running["time_used"] == 5
+    assert running["start_time"] == 1795785753 and running["nodelist"] == "vm"
+    assert running["stdout"] == "/tmp/out_%x_%j.log"
+    assert jobs["27"]["user"] == "hpctest2"
+
+
+def test_squeue_22_05_pending_range_without_array_flag():
+    jobs = by_id(parse.parse_squeue(read("squeue-22.05-noarray.txt")))
+    assert "25_[1,3]" in jobs
+    assert jobs["25_[1,3]"]["array_task_id"] == "[1,3]"
+
+
+def test_squeue_25_variants_name_with_separator_and_limits():
+    jobs = by_id(parse.parse_squeue(read("squeue-25.05-constructed.txt")))
+    assert jobs["100_7"]["name"] == "train \x1fmodel v2"  # the name is last: it cannot shift columns
+    assert jobs["100_7"]["time_used"] == 93784 and jobs["100_7"]["time_limit"] is None
+    assert jobs["100_7"]["nodes"] == 2 and jobs["100_7"]["nodelist"] == "gpu[01-02]"
+    assert jobs["101"]["time_limit"] is None and jobs["101"]["stderr"] == ""
+    assert jobs["101"]["name"] == "<b>x</b>"
+    assert jobs["102"]["array_task_id"] is None and jobs["102"]["time_limit"] == 1800
+    assert jobs["102"]["time_used"] == 605
+
+
+def test_squeue_name_with_newline_stays_one_record():
+    line = read("squeue-22.05-array.txt").splitlines()[3]  # job 24
+    text = line.replace("x Priority=3", "two\nlines") + "\n"
+    (job,) = parse.parse_squeue(text)
+    assert job["name"].startswith("two\nlines") and job["id"] == "24"
+
+
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("5", 300),
+        ("5:30", 330),
+        ("1:00:00", 3600),
+        ("2-00", 172800),
+        ("2-01:30", 178200),
+        ("1-00:00:01", 86401),
+        ("UNLIMITED", None),
+        ("INVALID", None),
+        ("N/A", None),
+    ],
+)
+def test_durations(text, seconds):
+    assert parse.parse_duration(text) == seconds
+
+
+def test_scontrol_22_05_values_with_spaces_and_equals():
+    records = parse.parse_scontrol_records(read("scontrol-show-job-22.05.txt"))
+    assert len(records) == 4
+    first = records[0]
+    assert first["JobName"] == "x Priority=3 <script>alert(1)</script>"
+    assert first["Priority"] == "0"
+    assert first["Comment"] == "note: a b=c Priority=9"
+    assert first["WorkDir"] == "/tmp/rec dir/sub=x"
+    assert first["Command"] == "/tmp/rec dir/sub=x/my job.sh"
+    assert first["StdOut"] == "/tmp/rec dir/sub=x/slurm-24.out"
+    assert first["UserId"] == "root(0)" and first["SubmitTime"] == "1795785752"
+    assert first["Power"] == ""
+    meta, task = records[1], records[2]
+    assert meta["ArrayTaskId"] == "1,3" and task["ArrayTaskId"] == "2" and task["JobState"] == "COMPLETED"
+    assert pick_record(records[1:3], "25_2") is task
+    assert pick_record(records[1:3], "25") is meta
+    assert records[3]["StdOut"] == "/tmp/out_run ning_26.log"  # 22.05's scontrol expands patterns
+
+
+def test_scontrol_25_variant_keys():
+    (record,) = parse.parse_scontrol_records(read("scontrol-show-job-25.05-constructed.txt"))
+    assert record["Command"] == "/home/alice/my runs/train job.sh --lr=0.1 Priority=2"
+    assert record["Priority"] == "1"
+    assert record["Comment"] == "try lr=0.1 and seed=2"
+    assert record["AdminComment"] == "checked by admin"
+    assert record["Container"] == "" and record["ContainerID"] == ""
+    assert record["TresPerTask"] == "cpu=4" and record["ResvPorts"] == "(null)"
+    assert record["AllocTRES"] == "cpu=8,mem=16G,node=2,billing=8,gres/gpu=2"
+
+
+def test_sinfo_partitions():
+    # recorded while a job used the only node: allocated, so no idle node
+    parts = parse.parse_sinfo_partitions(read("sinfo-22.05.txt"))
+    assert parts == [
+        {"name": "debug", "state": "up", "default": True, "time_limit": 3600, "nodes": {"idle": 0, "total": 1}},
+        {"name": "long", "state": "up", "default": False, "time_limit": 604800, "nodes": {"idle": 0, "total": 1}},
+    ]
+
+
+def test_sinfo_sums_partition_lines():
+    sep = parse.SEP
+    text = f"gpu*{sep}up{sep}infinite{sep}1/2/0/3\ngpu*{sep}up{sep}infinite{sep}0/1/1/2\n"
+    (part,) = parse.parse_sinfo_partitions(text)
+    assert part["nodes"] == {"idle": 3, "total": 5} and part["time_limit"] is None
+
+
+def test_output_patterns():
+    record = {"JobId": "42", "JobName": "my job", "UserId": "alice(1000)", "BatchHost": "n1", "ArrayTaskId": ""}
+    assert output.expand("/o/%x-%j-%u-%N-%%-%4j.out", record, "42") == "/o/my job-42-alice-n1-%-0042.out"
+    task = {"JobId": "45", "ArrayJobId": "43", "ArrayTaskId": "2", "UserId": "a(1)"}
+    assert output.expand("/o/%A_%a.out", task, "43_2") == "/o/43_2.out"
+    meta = {"JobId": "43", "ArrayJobId": "43", "ArrayTaskId": "1-3", "UserId": "a(1)"}
+    assert output.expand("/o/slurm-43_4294967294.out", meta, "43_3") == "/o/slurm-43_3.out"
+    assert output.output_path({"WorkDir": "/w", "StdOut": "(null)", "JobId": "9"}, "stdout", "9") == "/w/slurm-9.out"
+
+
+def test_per_id_results_attribute_messages():
+    stderr = (
+        "Invalid job id specified for job 999998\nslurm_suspend error: Invalid job id specified\n"
+        "Access/permission denied for job 14\n"
+    )
+    results = per_id_results("hold", ["12", "999998", "14"], Result([], 1, "", stderr))
+    assert results == [
+        {"id": "12", "ok": True, "message": ""},
+        {"id": "999998", "ok": False, "message": "Invalid job id specified for job 999998"},
+        {"id": "14", "ok": False, "message": "Access/permission denied for job 14"},
+    ]
+    gone = per_id_results(
+        "cancel", ["5"], Result([], 1, "", "scancel: error: Kill job error on job id 5: Invalid job id specified\n")
+    )
+    assert gone == [{"id": "5", "ok": True, "message": "Job already finished or gone."}]
+    unnamed = per_id_results("requeue", ["5", "6"], Result([], 1, "", "Some failure\n"))
+    assert [r["ok"] for r in unnamed] == [False, False] and unnamed[0]["message"] == "Some failure"
