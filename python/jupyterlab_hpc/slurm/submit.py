@@ -102,6 +102,10 @@ def confine_paths(options: list[tuple[str, str | bool]], cwd: Path, paths: RootP
         if key in PATH_OPTIONS and isinstance(value, str):
             target = Path(value) if Path(value).is_absolute() else cwd / value
             resolved = paths.to_disk(str(target), key)
+            # Slurm does not create the directory: the job would fail without a word.
+            if "%" not in str(resolved.parent) and not resolved.parent.is_dir():
+                shown = paths.to_api(resolved.parent) or str(resolved.parent)
+                raise bad(key, f"the directory '{shown}' does not exist; create it first.")
             value = str(resolved)
         confined.append((key, value))
     return confined
