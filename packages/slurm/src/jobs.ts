@@ -26,6 +26,8 @@ export interface IJob {
   submit_time?: number | null;
   start_time?: number | null;
   work_dir?: string | null;
+  /** The working directory relative to the Jupyter root; null outside it. */
+  work_dir_path?: string | null;
   stdout?: string | null;
   stderr?: string | null;
 }

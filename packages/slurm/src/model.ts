@@ -137,8 +137,11 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       return;
     }
     this._visible = visible;
-    const asleep = this._poll.state.phase === 'standby';
-    if (visible && (this._stale || this._problem || asleep)) {
+    // opening the panel shows a fresh list unless the last one is recent
+    const floor = (this._status?.min_refresh_interval ?? 5) * 1000;
+    const old =
+      this._updatedAt === null || Date.now() - this._updatedAt > floor;
+    if (visible && (this._stale || this._problem || old)) {
       void this.refresh().catch(() => undefined);
     }
   }

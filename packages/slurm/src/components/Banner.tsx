@@ -1,0 +1,62 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import React from 'react';
+
+import { IProblem } from '../model';
+import { ISlurmStatus } from '../tokens';
+
+/**
+ * What is wrong with Slurm right now (controller down, command missing,
+ * timeout). The model keeps retrying with backoff; the banner goes away by
+ * itself on the first successful refresh.
+ */
+export function Banner(props: {
+  problem: IProblem | null;
+  status: ISlurmStatus | null;
+  onRetry: () => void;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { problem, status, trans } = props;
+  const unavailable = status !== null && !status.available;
+  if (!problem && !unavailable) {
+    return null;
+  }
+  let title: string;
+  if (unavailable) {
+    title = trans.__('Slurm is not available on this server.');
+  } else if (problem!.status === 504) {
+    title = trans.__('Slurm did not answer in time.');
+  } else if (problem!.status === 503) {
+    title = trans.__('The Slurm controller cannot be reached.');
+  } else if (problem!.status === 0) {
+    title = trans.__('The Jupyter server cannot be reached.');
+  } else {
+    title = trans.__('The job list could not be refreshed.');
+  }
+  const commands = unavailable ? status?.commands : undefined;
+  return (
+    <div className="jp-hpc-Slurm-banner" role="alert">
+      <div className="jp-hpc-Slurm-bannerTitle">{title}</div>
+      <div className="jp-hpc-Slurm-bannerMessage">
+        {problem?.message ?? status?.reason ?? ''}
+      </div>
+      {commands && Object.keys(commands).length > 0 && (
+        <div className="jp-hpc-Slurm-bannerCommands">
+          {trans.__('Configured commands:')}
+          <ul>
+            {Object.entries(commands).map(([name, path]) => (
+              <li key={name}>
+                <code>{name}</code>: <code>{path}</code>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div className="jp-hpc-Slurm-bannerFooter">
+        {trans.__('Retrying automatically.')}{' '}
+        <button className="jp-mod-styled jp-mod-reject" onClick={props.onRetry}>
+          {trans.__('Retry now')}
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { CodeEditor, IEditorServices } from '@jupyterlab/codeeditor';
+import React, { useEffect, useRef } from 'react';
+
+/** A handle on the script text, whichever editor shows it. */
+export interface IScriptHandle {
+  get(): string;
+  set(text: string): void;
+}
+
+/**
+ * The batch script, in JupyterLab's CodeMirror editor with shell
+ * highlighting (a plain text area if no editor service is available).
+ */
+export function ScriptEditor(props: {
+  editorServices: IEditorServices | null;
+  initial: string;
+  handle: React.MutableRefObject<IScriptHandle | null>;
+  label: string;
+}): JSX.Element {
+  const { editorServices, handle } = props;
+  const host = useRef<HTMLDivElement>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (!editorServices || !host.current) {
+      handle.current = {
+        get: () => area.current?.value ?? '',
+        set: text => {
+          if (area.current) {
+            area.current.value = text;
+          }
+        }
+      };
+      return;
+    }
+    const model = new CodeEditor.Model({
+      mimeType: editorServices.mimeTypeService.getMimeTypeByFilePath('job.sh')
+    });
+    model.sharedModel.setSource(props.initial);
+    const editor = editorServices.factoryService.newInlineEditor({
+      host: host.current,
+      model,
+      config: { lineNumbers: true }
+    });
+    handle.current = {
+      get: () => model.sharedModel.getSource(),
+      set: text => model.sharedModel.setSource(text)
+    };
+    return () => {
+      handle.current = null;
+      editor.dispose();
+      model.dispose();
+    };
+  }, [editorServices]);
+
+  if (!editorServices) {
+    return (
+      <textarea
+        ref={area}
+        className="jp-hpc-Slurm-script jp-mod-styled"
+        aria-label={props.label}
+        defaultValue={props.initial}
+        rows={14}
+        spellCheck={false}
+      />
+    );
+  }
+  return (
+    <div ref={host} className="jp-hpc-Slurm-script" aria-label={props.label} />
+  );
+}

@@ -1,0 +1,297 @@
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { InputDialog, Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import React, { useEffect, useRef, useState } from 'react';
+
+import { formatDuration } from '../jobs';
+import { SlurmModel } from '../model';
+import { IPartition, ITemplate } from '../tokens';
+import { IScriptHandle, ScriptEditor } from './ScriptEditor';
+
+const DEFAULT_SCRIPT =
+  '#!/bin/bash\n#SBATCH --time=00:10:00\n\necho "Hello from $(hostname)"\n';
+
+/** Text options of the form, keyed by sbatch's own long option names. */
+const FIELDS: { key: string; label: string; placeholder?: string }[] = [
+  { key: 'job-name', label: 'Job name' },
+  { key: 'account', label: 'Account' },
+  { key: 'qos', label: 'QOS' },
+  { key: 'time', label: 'Time limit', placeholder: 'D-HH:MM:SS' },
+  { key: 'nodes', label: 'Nodes', placeholder: '1' },
+  { key: 'ntasks', label: 'Tasks', placeholder: '1' },
+  { key: 'cpus-per-task', label: 'CPUs per task', placeholder: '1' },
+  { key: 'mem', label: 'Memory', placeholder: '4G' },
+  { key: 'gpus', label: 'GPUs', placeholder: '0' },
+  { key: 'constraint', label: 'Constraint' },
+  { key: 'array', label: 'Array', placeholder: '1-10' },
+  { key: 'output', label: 'Output file', placeholder: 'slurm-%j.out' },
+  { key: 'error', label: 'Error file', placeholder: 'slurm-%j.err' }
+];
+
+export interface ISubmitFormProps {
+  model: SlurmModel;
+  editorServices: IEditorServices | null;
+  /** The file browser's current directory, relative to the root. */
+  defaultCwd: () => string;
+  onSubmitted: (id: string) => void;
+  onBack: () => void;
+  trans: TranslationBundle;
+}
+
+/**
+ * New job: a script (from a template) and sbatch options. Options are
+ * passed as sbatch arguments, so they override the script's `#SBATCH`
+ * lines and the others still apply (Slurm's own rule).
+ */
+export function SubmitForm(props: ISubmitFormProps): JSX.Element {
+  const { model, trans } = props;
+  const script = useRef<IScriptHandle | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [flags, setFlags] = useState<Record<string, boolean>>({});
+  const [partition, setPartition] = useState('');
+  const [cwd, setCwd] = useState(() => props.defaultCwd());
+  const [partitions, setPartitions] = useState<IPartition[]>([]);
+  const [templates, setTemplates] = useState<ITemplate[]>([]);
+  const [template, setTemplate] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    model
+      .partitions()
+      .then(setPartitions)
+      .catch(() => setPartitions([]));
+    loadTemplates();
+  }, []);
+
+  const loadTemplates = () =>
+    model
+      .templates()
+      .then(setTemplates)
+      .catch(() => setTemplates([]));
+
+  const applyTemplate = (name: string) => {
+    setTemplate(name);
+    const chosen = templates.find(t => t.name === name);
+    if (!chosen) {
+      return;
+    }
+    script.current?.set(chosen.script);
+    const options = chosen.options ?? {};
+    const text: Record<string, string> = {};
+    const bools: Record<string, boolean> = {};
+    for (const [key, value] of Object.entries(options)) {
+      if (typeof value === 'boolean') {
+        bools[key] = value;
+      } else {
+        text[key] = String(value);
+      }
+    }
+    setPartition(text.partition ?? '');
+    delete text.partition;
+    setValues(text);
+    setFlags(bools);
+  };
+
+  const options = (): Record<string, string | boolean> => {
+    const out: Record<string, string | boolean> = {};
+    for (const [key, value] of Object.entries(values)) {
+      if (value.trim()) {
+        out[key] = value.trim();
+      }
+    }
+    if (partition) {
+      out.partition = partition;
+    }
+    for (const [flag, on] of Object.entries(flags)) {
+      if (on) {
+        out[flag] = true;
+      }
+    }
+    return out;
+  };
+
+  const submit = async (event: React.FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const id = await model.submit({
+        script: script.current?.get() ?? '',
+        cwd: cwd.trim(),
+        options: options()
+      });
+      Notification.success(trans.__('Submitted batch job %1', id), {
+        autoClose: 5000
+      });
+      props.onSubmitted(id);
+    } catch (e) {
+      // sbatch's own message, verbatim
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const saveTemplate = async () => {
+    const answer = await InputDialog.getText({
+      title: trans.__('Save as template'),
+      label: trans.__('Template name'),
+      text: template
+    });
+    const name = answer.value?.trim();
+    if (!answer.button.accept || !name) {
+      return;
+    }
+    try {
+      await model.saveTemplate({
+        name,
+        script: script.current?.get() ?? '',
+        options: options()
+      });
+      await loadTemplates();
+      setTemplate(name);
+      Notification.success(trans.__('Template "%1" saved', name), {
+        autoClose: 3000
+      });
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const submitFlags = model.status?.submit_flags ?? [];
+  const defaultPartition = partitions.find(p => p.default);
+
+  return (
+    <form className="jp-hpc-Slurm-submit" onSubmit={submit}>
+      <div className="jp-hpc-Slurm-submitHeader">
+        <button
+          type="button"
+          className="jp-mod-styled jp-hpc-Slurm-back"
+          onClick={props.onBack}
+        >
+          {trans.__('← Queue')}
+        </button>
+        <span className="jp-hpc-Slurm-submitTitle">{trans.__('New job')}</span>
+        <label>
+          {trans.__('Template')}{' '}
+          <select
+            className="jp-mod-styled jp-hpc-Slurm-template"
+            value={template}
+            onChange={event => applyTemplate(event.target.value)}
+          >
+            <option value="">{trans.__('(choose a template)')}</option>
+            {templates.map(t => (
+              <option key={`${t.source}:${t.name}`} value={t.name}>
+                {t.source === 'user' ? trans.__('%1 (mine)', t.name) : t.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="jp-hpc-Slurm-submitBody">
+        <div className="jp-hpc-Slurm-scriptBox">
+          <div className="jp-hpc-Slurm-fieldLabel">{trans.__('Script')}</div>
+          <ScriptEditor
+            editorServices={props.editorServices}
+            initial={DEFAULT_SCRIPT}
+            handle={script}
+            label={trans.__('Batch script')}
+          />
+        </div>
+        <div className="jp-hpc-Slurm-options">
+          <label className="jp-hpc-Slurm-field">
+            <span>{trans.__('Partition')}</span>
+            <select
+              className="jp-mod-styled"
+              name="partition"
+              value={partition}
+              onChange={event => setPartition(event.target.value)}
+            >
+              <option value="">
+                {defaultPartition
+                  ? trans.__('Default (%1)', defaultPartition.name)
+                  : trans.__('Default')}
+              </option>
+              {partitions.map(p => (
+                <option key={p.name} value={p.name}>
+                  {p.name}
+                  {p.default ? ' ' + trans.__('(default)') : ''}
+                  {' · '}
+                  {p.time_limit === null
+                    ? trans.__('no time limit')
+                    : trans.__('max %1', formatDuration(p.time_limit))}
+                  {' · '}
+                  {trans.__('%1/%2 nodes idle', p.nodes.idle, p.nodes.total)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {FIELDS.map(field => (
+            <label key={field.key} className="jp-hpc-Slurm-field">
+              <span>{trans.__(field.label)}</span>
+              <input
+                className="jp-mod-styled"
+                name={field.key}
+                placeholder={field.placeholder ?? ''}
+                value={values[field.key] ?? ''}
+                onChange={event =>
+                  setValues({ ...values, [field.key]: event.target.value })
+                }
+              />
+            </label>
+          ))}
+          <label className="jp-hpc-Slurm-field">
+            <span>{trans.__('Working directory')}</span>
+            <input
+              className="jp-mod-styled"
+              name="cwd"
+              placeholder={trans.__('(Jupyter root)')}
+              value={cwd}
+              onChange={event => setCwd(event.target.value)}
+            />
+          </label>
+          {submitFlags.length > 0 && (
+            <fieldset className="jp-hpc-Slurm-flags">
+              <legend>{trans.__('Extra sbatch flags')}</legend>
+              {submitFlags.map(flag => (
+                <label key={flag}>
+                  <input
+                    type="checkbox"
+                    name={flag}
+                    checked={!!flags[flag]}
+                    onChange={event =>
+                      setFlags({ ...flags, [flag]: event.target.checked })
+                    }
+                  />
+                  <code>--{flag}</code>
+                </label>
+              ))}
+            </fieldset>
+          )}
+        </div>
+      </div>
+      {error && (
+        <pre className="jp-hpc-Slurm-submitError" role="alert">
+          {error}
+        </pre>
+      )}
+      <div className="jp-hpc-Slurm-submitFooter">
+        <button
+          type="button"
+          className="jp-mod-styled"
+          onClick={() => void saveTemplate()}
+        >
+          {trans.__('Save as template…')}
+        </button>
+        <button
+          type="submit"
+          className="jp-mod-styled jp-mod-accept jp-hpc-Slurm-submitButton"
+          disabled={busy}
+        >
+          {busy ? trans.__('Submitting…') : trans.__('Submit')}
+        </button>
+      </div>
+    </form>
+  );
+}
