@@ -16,6 +16,13 @@ c.Favorites.store_path = str(state / "favorites.json")
 c.Recents.store_path = str(state / "recents.json")
 here = Path(__file__).parent
 c.CloneNotebooks.sources = [
-    {"id": "examples", "name": "Example notebooks", "type": "directory", "path": str(here / "gallery")},
+    {
+        "id": "examples",
+        "name": "Example notebooks",
+        "type": "directory",
+        "path": str(here / "gallery"),
+        "kernel": "python3",
+    },
 ]
+c.CloneNotebooks.data_dir = str(state / "clonenotebooks")
 os.environ.setdefault("HPC_UI_TESTS_STATE", str(state))

@@ -1,0 +1,116 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { APIRequestContext } from '@playwright/test';
+
+/**
+ * The notebook gallery, the user's own flow: open it from the launcher, clone
+ * a notebook (it opens in a new tab, lands in the clone directory with the
+ * source's kernel and its provenance), clone again (a second copy, the first
+ * untouched), preview read-only, and set papermill parameters in the dialog.
+ */
+const DIR = 'gallery/examples';
+const BASE = 'http://localhost:8888';
+
+async function content(request: APIRequestContext, path: string) {
+  const response = await request.get(`${BASE}/api/contents/${path}?content=1`);
+  expect(response.ok()).toBeTruthy();
+  return (await response.json()).content;
+}
+
+async function openGallery(page: IJupyterLabPageFixture) {
+  const hpc = page.locator('.jp-Launcher-section', {
+    has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'HPC' })
+  });
+  await hpc.getByText('Notebook Gallery').click();
+  await expect(page.locator('.jp-hpc-Gallery')).toBeVisible();
+}
+
+function card(page: IJupyterLabPageFixture, path: string) {
+  return page.locator(`.jp-hpc-Gallery-card[data-path="${path}"]`);
+}
+
+function tab(page: IJupyterLabPageFixture, label: string) {
+  return page.locator('#jp-main-dock-panel .lm-TabBar-tab', {
+    has: page.locator('.lm-TabBar-tabLabel', {
+      hasText: new RegExp(`^${label}$`)
+    })
+  });
+}
+
+test.describe('Notebook gallery', () => {
+  test.beforeEach(async ({ page }) => {
+    if (await page.contents.directoryExists('gallery')) {
+      await page.contents.deleteDirectory('gallery');
+    }
+  });
+
+  test('clone a notebook twice: two copies, the first untouched', async ({
+    page
+  }) => {
+    await openGallery(page);
+    const hello = card(page, 'hello-hpc.ipynb');
+    await expect(hello.locator('.jp-hpc-Gallery-title')).toHaveText(
+      'Hello HPC'
+    );
+    await expect(hello).toContainText('Example notebooks');
+    await expect(hello).toContainText('python3');
+
+    await hello.locator('.jp-hpc-Gallery-clone').click();
+    await expect(tab(page, 'hello-hpc.ipynb')).toHaveClass(/lm-mod-current/);
+    await expect(
+      page.locator('.jp-NotebookPanel .jp-MarkdownOutput h1').first()
+    ).toContainText('Hello HPC');
+    const first = await content(page.request, `${DIR}/hello-hpc.ipynb`);
+    expect(first.metadata.kernelspec.name).toBe('python3');
+    const provenance = first.metadata.jupyterlab_hpc.clone;
+    expect(provenance.source).toBe('examples');
+    expect(provenance.path).toBe('hello-hpc.ipynb');
+    expect(provenance.version).toMatch(/^mtime:\d+$/);
+    expect(provenance.cloned_at).toMatch(/Z$/);
+
+    await tab(page, 'Notebook Gallery').click();
+    await expect(hello).toContainText('Your copies1');
+    await hello.locator('.jp-hpc-Gallery-clone').click();
+    await expect(tab(page, 'hello-hpc-Copy1.ipynb')).toHaveClass(
+      /lm-mod-current/
+    );
+    const second = await content(page.request, `${DIR}/hello-hpc-Copy1.ipynb`);
+    expect(second.metadata.jupyterlab_hpc.clone.path).toBe('hello-hpc.ipynb');
+    expect(await content(page.request, `${DIR}/hello-hpc.ipynb`)).toEqual(
+      first
+    );
+    expect(await page.contents.fileExists(`${DIR}/hello-hpc.ipynb`)).toBe(true);
+  });
+
+  test('preview is read-only and untrusted', async ({ page }) => {
+    await openGallery(page);
+    await card(page, 'hello-hpc.ipynb')
+      .locator('.jp-hpc-Gallery-preview')
+      .click();
+    const preview = page.locator('.jp-hpc-GalleryPreview');
+    await expect(preview.locator('h1')).toHaveText(/Hello HPC/);
+    await expect(preview).toContainText('import os, platform');
+    await expect(preview.locator('.jp-Cell, .jp-InputArea-editor')).toHaveCount(
+      0
+    );
+    expect(await page.contents.directoryExists('gallery')).toBe(false);
+  });
+
+  test('parameters form injects a papermill cell', async ({ page }) => {
+    await openGallery(page);
+    await card(page, 'analysis/scaling.ipynb')
+      .locator('.jp-hpc-Gallery-clone')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(
+      'Clone "Scaling study" from Example notebooks into gallery/examples?'
+    );
+    await dialog.locator('#jp-hpc-param-repeat').fill('5');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await expect(tab(page, 'scaling.ipynb')).toHaveClass(/lm-mod-current/);
+    const nb = await content(page.request, `${DIR}/scaling.ipynb`);
+    const injected = nb.cells[2];
+    expect(injected.metadata.tags).toEqual(['injected-parameters']);
+    expect(injected.source).toBe('# Parameters\nrepeat = 5\n');
+    expect(nb.metadata.papermill.parameters).toEqual({ repeat: 5 });
+  });
+});
