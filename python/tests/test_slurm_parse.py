@@ -156,3 +156,16 @@ def test_per_id_results_attribute_messages():
     assert gone == [{"id": "5", "ok": True, "message": "Job already finished or gone."}]
     unnamed = per_id_results("requeue", ["5", "6"], Result([], 1, "", "Some failure\n"))
     assert [r["ok"] for r in unnamed] == [False, False] and unnamed[0]["message"] == "Some failure"
+
+
+def test_squeue_cache_reuses_unchanged_records_and_matches_the_plain_parser():
+    text = read("squeue-22.05-array.txt")
+    cache = parse.SqueueCache(lambda job: job.update(extra=job["id"]))
+    first = cache.parse(text, 1.5, "root")
+    expected = [{**job, "extra": job["id"]} for job in parse.parse_squeue(text)]
+    assert first.as_dict() == {"jobs": expected, "updated_at": 1.5, "user": "root"}
+    changed = text.replace("0:05", "0:10")  # the running job's time used moved on
+    second = cache.parse(changed, 2.5, "root")
+    assert [a is b for a, b in zip(first.fragments, second.fragments, strict=True)] == [True, True, True, True, False]
+    assert second.as_dict()["jobs"][4]["time_used"] == 10
+    assert [job["id"] for job in second.only("hpctest2").as_dict()["jobs"]] == ["27"]

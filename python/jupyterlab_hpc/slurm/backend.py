@@ -36,8 +36,8 @@ class SlurmBackend(abc.ABC):
     async def status(self) -> dict: ...
 
     @abc.abstractmethod
-    async def list_jobs(self, scope: str) -> dict:
-        """``{"jobs": [...], "updated_at", "user"}``; scope ``mine`` is filtered by Slurm."""
+    async def list_jobs(self, scope: str) -> parse.JobList:
+        """The queue (``to_json()``: ``{"jobs": [...], "updated_at", "user"}``); ``mine`` is filtered by Slurm."""
 
     @abc.abstractmethod
     async def job(self, job_id: str) -> dict[str, str] | None:
@@ -65,6 +65,7 @@ class CliBackend(SlurmBackend):
         self.root = str(Path(root_dir).resolve()) if root_dir else None
         self.user = current_user()
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
+        self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in ("mine", "all")}
 
     # ------------------------------------------------------------------ status
     async def version(self) -> str:
@@ -100,16 +101,15 @@ class CliBackend(SlurmBackend):
         return result
 
     # ------------------------------------------------------------------ jobs
-    async def list_jobs(self, scope: str) -> dict:
+    async def list_jobs(self, scope: str) -> parse.JobList:
         # A fresh cluster-wide list already holds the user's jobs: no second squeue.
         if scope == "mine":
             everything = self.job_lists.fresh("all")
             if everything is not None:
-                mine = [job for job in everything["jobs"] if job["user"] == self.user]
-                return {**everything, "jobs": mine}
+                return everything.only(self.user)
         return await self.job_lists.get(scope, lambda: self._squeue(scope))
 
-    async def _squeue(self, scope: str) -> dict:
+    async def _squeue(self, scope: str) -> parse.JobList:
         args = ["--noheader", "--array", "-O", parse.SQUEUE_FORMAT]
         if scope == "mine":
             args += ["-u", self.user]
@@ -117,13 +117,13 @@ class CliBackend(SlurmBackend):
         result = await self._run("squeue", args)
         if not result.ok:
             raise SlurmError(first_lines(result.stderr) or f"squeue failed (exit {result.returncode})")
-        jobs = parse.parse_squeue(result.stdout)
-        for job in jobs:
-            job["work_dir_path"] = self._relative(job["work_dir"])
-        return {"jobs": jobs, "updated_at": started, "user": self.user}
+        return self.parsed[scope].parse(result.stdout, started, self.user)
+
+    def _add_paths(self, job: dict) -> None:
+        job["work_dir_path"] = self._relative(job["work_dir"])
 
     def _relative(self, directory: str) -> str | None:
-        # A string comparison, not Path.resolve(): this runs for every job of the queue.
+        # A string comparison, not Path.resolve(): this runs for every new job of the queue.
         root = self.root
         if root is None or not directory:
             return None

@@ -50,7 +50,9 @@ class JobsHandler(SlurmHandler):
         scope = self.get_query_argument("scope", "mine")
         if scope not in ("mine", "all"):
             raise web.HTTPError(400, f"Unknown scope '{scope[:40]}'; use 'mine' or 'all'.")
-        self.reply(await self.slurm(self.backend.list_jobs(scope)))
+        jobs = await self.slurm(self.backend.list_jobs(scope))
+        self.set_header("Content-Type", "application/json")
+        self.finish(jobs.to_json())
 
     @web.authenticated
     @authorized

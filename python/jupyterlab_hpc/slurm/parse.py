@@ -6,6 +6,7 @@ feed them recorded output of real clusters.
 
 from __future__ import annotations
 
+import json
 import re
 
 SEP = "\x1f"  # unprintable: cannot appear in names typed by users
@@ -79,50 +80,115 @@ def parse_count(value: str) -> int | None:
 
 
 def parse_squeue(output: str) -> list[dict]:
-    """Jobs of ``squeue --noheader -O SQUEUE_FORMAT``.
+    """Jobs of ``squeue --noheader -O SQUEUE_FORMAT`` (the whole output at once)."""
+    parser = SqueueParser()
+    parser.feed(output)
+    return parser.finish()
+
+
+class SqueueParser:
+    """Parses squeue's output while it arrives (the queue can hold 100,000 jobs).
 
     squeue ends every record with the separator and a newline; splitting on that
     pair keeps a name with a newline or a stray separator in one record.
     """
-    jobs = []
-    width = len(SQUEUE_FIELDS)
-    for record in output.split(SEP + "\n"):
-        if not record.strip("\n"):
-            continue
-        record = record.lstrip("\n")
-        values = record.split(SEP, width - 1)
-        if len(values) < width:
-            continue  # not a job line (e.g. a warning squeue printed on stdout)
-        jobs.append(_job_from_values(dict(zip((key for key, _ in SQUEUE_FIELDS), values, strict=True))))
-    return jobs
+
+    def __init__(self, on_jobs=None):
+        self.jobs: list[dict] = []
+        self._rest = ""
+        self._on_jobs = on_jobs  # called with each batch of new jobs (e.g. to encode them at once)
+
+    def feed(self, text: str) -> None:
+        records = (self._rest + text).split(SEP + "\n")
+        self._rest = records.pop()
+        self._add(records)
+
+    def finish(self) -> list[dict]:
+        rest, self._rest = self._rest, ""
+        if rest.endswith(SEP):
+            rest = rest[: -len(SEP)]
+        self._add([rest])
+        return self.jobs
+
+    def _add(self, records: list[str]) -> None:
+        width = len(SQUEUE_FIELDS)
+        batch = []
+        for record in records:
+            values = record.lstrip("\n").split(SEP, width - 1)
+            if len(values) == width:  # anything else is not a job line (a warning on stdout)
+                batch.append(job_from_values(values))
+        if batch:
+            self.jobs.extend(batch)
+            if self._on_jobs:
+                self._on_jobs(batch)
 
 
-def _job_from_values(raw: dict[str, str]) -> dict:
-    task = text_or_empty(raw["array_task_id"].strip())
-    array_job = text_or_empty(raw["array_job_id"].strip()) if task else ""
-    job_id = raw["id"].strip()
-    if task and ("-" in task or "," in task) and not task.startswith("["):
+_durations: dict[str, int | None] = {}
+
+
+def _duration(value: str) -> int | None:
+    # The same few values repeat over a whole queue: parse each once.
+    try:
+        return _durations[value]
+    except KeyError:
+        if len(_durations) > 10000:
+            _durations.clear()
+        result = _durations[value] = parse_duration(value)
+        return result
+
+
+def _epoch(value: str) -> int | None:
+    return int(value) if value.isdigit() and value != "0" else None
+
+
+def job_from_values(values: list[str]) -> dict:
+    """One job from the values of a squeue record, in SQUEUE_FIELDS order (the hot loop: kept plain)."""
+    (
+        job_id,
+        array_job,
+        task,
+        user,
+        account,
+        partition,
+        qos,
+        state,
+        reason,
+        used,
+        limit,
+        nodes,
+        nodelist,
+        submit,
+        start,
+        work_dir,
+        stdout,
+        stderr,
+        name,
+    ) = values
+    nulls = _NULLS
+    if task in nulls:
+        task = array_job = None
+    elif ("-" in task or "," in task) and not task.startswith("["):
         task = f"[{task}]"  # a pending range Slurm has not split into tasks yet
     return {
-        "id": job_id,
-        "array_job_id": array_job or None,
-        "array_task_id": task or None,
-        "name": raw["name"],
-        "user": raw["user"].strip(),
-        "account": text_or_empty(raw["account"].strip()),
-        "partition": text_or_empty(raw["partition"].strip()),
-        "qos": text_or_empty(raw["qos"].strip()),
-        "state": raw["state"].strip(),
-        "reason": text_or_empty(raw["reason"].strip()),
-        "time_used": parse_duration(raw["time_used"]) or 0,
-        "time_limit": parse_duration(raw["time_limit"]),
-        "nodes": parse_count(raw["nodes"]),
-        "nodelist": text_or_empty(raw["nodelist"].strip()),
-        "submit_time": parse_epoch(raw["submit_time"]),
-        "start_time": parse_epoch(raw["start_time"]),
-        "work_dir": text_or_empty(raw["work_dir"]),
-        "stdout": text_or_empty(raw["stdout"]),
-        "stderr": text_or_empty(raw["stderr"]),
+        "id": job_id.strip(),
+        "array_job_id": array_job,
+        "array_task_id": task,
+        "name": name,
+        "user": user,
+        "account": "" if account in nulls else account,
+        "partition": "" if partition in nulls else partition,
+        "qos": "" if qos in nulls else qos,
+        "state": state,
+        "reason": "" if reason in nulls else reason,
+        "time_used": _duration(used) or 0,
+        "time_limit": _duration(limit),
+        "nodes": int(nodes) if nodes.isdigit() else parse_count(nodes),
+        "nodelist": "" if nodelist in nulls else nodelist,
+        "submit_time": _epoch(submit),
+        "start_time": _epoch(start),
+        "work_dir": "" if work_dir in nulls else work_dir,
+        "stdout": "" if stdout in nulls else stdout,
+        "stderr": "" if stderr in nulls else stderr,
     }
 
 
@@ -233,3 +299,67 @@ def parse_sinfo_partitions(output: str) -> list[dict]:
 def parse_user(user_id: str) -> str:
     """``alice(1000)`` -> ``alice`` (scontrol's UserId)."""
     return user_id.split("(", 1)[0]
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+class JobList:
+    """One squeue's jobs, kept as JSON text per job so answers are assembled, not re-encoded."""
+
+    def __init__(self, users: list[str], fragments: list[str], updated_at: float, user: str):
+        self.users = users
+        self.fragments = fragments
+        self.updated_at = updated_at
+        self.user = user
+        self._json: bytes | None = None
+
+    def only(self, user: str) -> JobList:
+        keep = [i for i, owner in enumerate(self.users) if owner == user]
+        return JobList([self.users[i] for i in keep], [self.fragments[i] for i in keep], self.updated_at, self.user)
+
+    def to_json(self) -> bytes:
+        if self._json is None:  # requests sharing this list share its encoding too
+            tail = _encode({"updated_at": self.updated_at, "user": self.user})
+            self._json = ('{"jobs":[' + ",".join(self.fragments) + "]," + tail[1:]).encode("utf-8")
+        return self._json
+
+    def as_dict(self) -> dict:
+        return json.loads(self.to_json())
+
+
+class SqueueCache:
+    """Parses squeue output into a JobList, reusing the previous refresh's work.
+
+    Between two refreshes most records are byte-for-byte the same (pending jobs do
+    not change), so each record's text is the key of its parsed, encoded job: with
+    100,000 queued jobs a refresh costs a split and a dictionary lookup per job.
+    """
+
+    def __init__(self, decorate=None):
+        self._known: dict[str, tuple[str, str]] = {}
+        self._decorate = decorate  # adds fields to a freshly parsed job (e.g. work_dir_path)
+
+    def parse(self, output: str, updated_at: float, user: str) -> JobList:
+        known, fresh = self._known, {}
+        users, fragments = [], []
+        width = len(SQUEUE_FIELDS)
+        records = output.split(SEP + "\n")
+        last = records.pop()
+        if last.strip("\n"):
+            records.append(last[: -len(SEP)] if last.endswith(SEP) else last)
+        for record in records:
+            entry = known.get(record)
+            if entry is None:
+                values = record.lstrip("\n").split(SEP, width - 1)
+                if len(values) != width:
+                    continue  # not a job line (a warning on stdout)
+                job = job_from_values(values)
+                if self._decorate:
+                    self._decorate(job)
+                entry = (job["user"], _encode(job))
+            fresh[record] = entry
+            users.append(entry[0])
+            fragments.append(entry[1])
+        self._known = fresh  # forget jobs that left the queue
+        return JobList(users, fragments, updated_at, user)
