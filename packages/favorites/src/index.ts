@@ -1,25 +1,169 @@
-export * from './tokens';
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { IMainMenu } from '@jupyterlab/mainmenu';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { fileIcon, MenuSvg } from '@jupyterlab/ui-components';
+import { DisposableSet } from '@lumino/disposable';
+import { AccordionPanel } from '@lumino/widgets';
 
-import { FavoritesPanel } from './panel';
+import { addCommands, CommandIDs, openFavorite } from './commands';
+import { FavoritesModel } from './model';
+import { FavoritesSection } from './section';
+import { displayed, SortBy } from './sort';
+import { IFavorites } from './tokens';
 
-const plugin: JupyterFrontEndPlugin<void> = {
-  id: '@jupyterlab-hpc/favorites:plugin',
-  description: 'Favorites in the left sidebar.',
+export * from './tokens';
+
+const PLUGIN_ID = '@jupyterlab-hpc/favorites:plugin';
+const LAYOUT_KEY = '@jupyterlab-hpc/favorites:section';
+
+interface ILayout {
+  sizes: number[];
+  expanded: boolean;
+}
+
+const plugin: JupyterFrontEndPlugin<IFavorites> = {
+  id: PLUGIN_ID,
+  description:
+    'Favorites at the top of the file browser, stored on the server.',
   autoStart: true,
-  optional: [ITranslator],
-  activate: (app: JupyterFrontEnd, translator: ITranslator | null) => {
+  provides: IFavorites,
+  requires: [IDefaultFileBrowser],
+  optional: [
+    ITranslator,
+    ISettingRegistry,
+    IStateDB,
+    ICommandPalette,
+    IMainMenu,
+    ILayoutRestorer
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    browser: IDefaultFileBrowser,
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null,
+    state: IStateDB | null,
+    palette: ICommandPalette | null,
+    mainMenu: IMainMenu | null
+  ): IFavorites => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
-    const panel = new FavoritesPanel(trans);
-    panel.id = 'jp-hpc-favorites';
-    panel.title.caption = trans.__('Favorites');
-    panel.title.label = trans.__('Favorites');
-    app.shell.add(panel, 'left', { rank: 150 });
+    const model = new FavoritesModel();
+    let sortBy: SortBy = 'manual';
+
+    const section = new FavoritesSection({
+      model,
+      trans,
+      fileIcon: name =>
+        app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
+      open: favorite => void openFavorite(app, browser, favorite, trans),
+      sortBy: () => sortBy
+    });
+    // At the top of the file browser's accordion: collapsible and resizable.
+    browser.insertWidget(0, section);
+    addCommands(app, model, browser, trans);
+
+    if (settingRegistry) {
+      void settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () => {
+            sortBy = (settings.get('sortBy').composite as SortBy) ?? 'manual';
+            section.update();
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(error => console.warn('Favorites: settings not loaded', error));
+    }
+
+    // File > Favorites and "Open Favorite: ..." palette entries, one per favorite.
+    const submenu = new MenuSvg({ commands: app.commands });
+    submenu.id = 'jp-hpc-favorites-menu';
+    submenu.title.label = trans.__('Favorites');
+    mainMenu?.fileMenu.addGroup([{ type: 'submenu', submenu }], 2);
+    let paletteItems = new DisposableSet();
+    const rebuild = () => {
+      submenu.clearItems();
+      paletteItems.dispose();
+      paletteItems = new DisposableSet();
+      for (const favorite of displayed(model.favorites, sortBy)) {
+        submenu.addItem({
+          command: CommandIDs.open,
+          args: { id: favorite.id }
+        });
+        if (palette) {
+          paletteItems.add(
+            palette.addItem({
+              command: CommandIDs.open,
+              args: { id: favorite.id, palette: true },
+              category: trans.__('Favorites')
+            })
+          );
+        }
+      }
+      submenu.addItem({ type: 'separator' });
+      submenu.addItem({ command: CommandIDs.toggleCurrent });
+      submenu.addItem({ command: CommandIDs.restoreDefaults });
+    };
+    model.changed.connect(rebuild);
+    rebuild();
+
+    // Refresh when files are renamed or deleted, so greying follows at once.
+    let pending = 0;
+    app.serviceManager.contents.fileChanged.connect((_, change) => {
+      if (change.type === 'rename' || change.type === 'delete') {
+        window.clearTimeout(pending);
+        pending = window.setTimeout(() => void model.list(), 300);
+      }
+    });
+
+    void app.restored.then(async () => {
+      await model.list();
+      if (state) {
+        await restoreLayout(browser, section, state);
+      }
+    });
+    return model;
   }
 };
+
+/** Keep the section's height and collapsed state across reloads. */
+async function restoreLayout(
+  browser: IDefaultFileBrowser,
+  section: FavoritesSection,
+  state: IStateDB
+): Promise<void> {
+  const accordion = browser.content as AccordionPanel;
+  if (!(accordion instanceof AccordionPanel)) {
+    return;
+  }
+  const saved = (await state.fetch(LAYOUT_KEY).catch(() => null)) as
+    ILayout | null | undefined;
+  const index = () => accordion.widgets.indexOf(section);
+  if (saved && Array.isArray(saved.sizes)) {
+    if (saved.sizes.length === accordion.widgets.length) {
+      accordion.setRelativeSizes(saved.sizes);
+    }
+    if (saved.expanded === false && index() >= 0) {
+      accordion.collapse(index());
+    }
+  }
+  const save = () => {
+    const layout: ILayout = {
+      sizes: accordion.relativeSizes(),
+      expanded: !section.isHidden
+    };
+    void state.save(LAYOUT_KEY, layout as any);
+  };
+  accordion.handleMoved.connect(save);
+  accordion.expansionToggled.connect(save);
+}
 
 export default plugin;
