@@ -113,4 +113,22 @@ test.describe('Notebook gallery', () => {
     expect(injected.source).toBe('# Parameters\nrepeat = 5\n');
     expect(nb.metadata.papermill.parameters).toEqual({ repeat: 5 });
   });
+
+  test('a link from outside asks before cloning', async ({ page }) => {
+    // as when following the link from a documentation page
+    const link = `${BASE}/hpc/clone/link?source=examples&path=hello-hpc.ipynb`;
+    await page.evaluate(url => (window.location.href = url), link);
+    await page.waitForURL(/\/lab/);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(
+      'Clone "Hello HPC" from Example notebooks into gallery/examples?'
+    );
+    // the request is consumed: a reload does not ask again
+    expect(page.url()).not.toContain('hpc-clone');
+    expect(await page.contents.directoryExists('gallery')).toBe(false);
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await expect(tab(page, 'hello-hpc.ipynb')).toHaveClass(/lm-mod-current/);
+    const nb = await content(page.request, `${DIR}/hello-hpc.ipynb`);
+    expect(nb.metadata.jupyterlab_hpc.clone.source).toBe('examples');
+  });
 });
