@@ -354,3 +354,19 @@ def test_index_cache_rereads_only_changed(shared):
     os.utime(shared / "intro.ipynb", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     titles = {n["path"]: n["title"] for n in source.notebooks()}
     assert source.reads == 5 and titles["intro.ipynb"] == "Renamed"
+
+
+def test_index_cache_follows_deletions_and_manifest(shared):
+    source = DirectorySource({"id": "s", "path": str(shared)}, max_size=50_000)
+    assert "bad.ipynb" in {n["path"] for n in source.notebooks()}
+    (shared / "bad.ipynb").unlink()
+    assert "bad.ipynb" not in {n["path"] for n in source.notebooks()}
+    manifest = shared / "gallery.json"
+    manifest.write_text(json.dumps({"notebooks": [{"path": "intro.ipynb", "title": "From the manifest"}]}))
+    os.utime(manifest, ns=(0, manifest.stat().st_mtime_ns + 1_000_000_000))
+    intro = next(n for n in source.notebooks() if n["path"] == "intro.ipynb")
+    assert intro["title"] == "From the manifest" and intro["tags"] == []
+    manifest.unlink()
+    intro = next(n for n in source.notebooks() if n["path"] == "intro.ipynb")
+    assert intro["title"] == "Intro to tomography"
+    assert source.reads == 4  # none of this re-opened a notebook

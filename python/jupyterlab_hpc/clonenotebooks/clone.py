@@ -258,19 +258,21 @@ class Cloner:
         return copied
 
     # -- update detection ----------------------------------------------------------------
-    def annotate(self, entries: list[dict[str, Any]]) -> None:
-        """Mark each listed notebook with its existing clones and whether a newer version exists."""
+    def annotations(self, entries: list[dict[str, Any]]) -> list[tuple[list[str], bool]]:
+        """For each listed notebook: the user's clones still on disk, and whether a newer version exists."""
         data = self.records.read()
         records = data.get("clones", []) if isinstance(data, dict) else []
         by_notebook: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for record in records:
             if isinstance(record, dict) and isinstance(record.get("path"), str):
                 by_notebook.setdefault((record.get("source"), record.get("source_path")), []).append(record)
+        result = []
         for entry in entries:
-            clones = [
-                r
-                for r in by_notebook.get((entry["source"], entry["path"]), [])
-                if (self.root.root / r["path"]).is_file()
-            ]
-            entry["clones"] = [r["path"] for r in clones]
-            entry["update_available"] = bool(clones) and all(r.get("version") != entry.get("version") for r in clones)
+            mine = by_notebook.get((entry["source"], entry["path"]))
+            if not mine:
+                result.append(([], False))
+                continue
+            clones = [r for r in mine if (self.root.root / r["path"]).is_file()]
+            update = bool(clones) and all(r.get("version") != entry.get("version") for r in clones)
+            result.append(([r["path"] for r in clones], update))
+        return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -111,20 +112,22 @@ class NotebooksHandler(CloneHandler):
 
         def listing(source):
             try:
-                return source.notebooks(), None
+                return source.listing(), None
             except SourceError as error:
                 return [], {"source": source.id, "message": str(error)}
 
         results = await asyncio.gather(*(asyncio.to_thread(listing, s) for s in sources))
-        notebooks, errors = [], []
+        cards, errors = [], []
         for entries, error in results:
             if error:
                 errors.append(error)
-            notebooks.extend(
-                {k: v for k, v in e.items() if k != "mtime_ns"} for e in entries if not words or matches(e, words)
-            )
-        self.cloner.annotate(notebooks)
-        self.reply({"notebooks": notebooks, "errors": errors})
+            cards.extend(item for item in entries if not words or matches(item[0], words))
+        # The cards' JSON is cached by the sources; only the per-user clone fields are added here.
+        parts = []
+        for (_entry, text), (clones, update) in zip(cards, self.cloner.annotations([c[0] for c in cards]), strict=True):
+            parts.append(f'{text[:-1]}, "clones": {json.dumps(clones)}, "update_available": {json.dumps(update)}}}')
+        self.set_header("Content-Type", "application/json")
+        self.finish(f'{{"notebooks": [{", ".join(parts)}], "errors": {json.dumps(errors)}}}')
 
 
 class PreviewHandler(CloneHandler):

@@ -52,6 +52,8 @@ class DirectorySource:
         self.reads = 0
         self._index: dict[str, tuple[int, int, dict[str, Any]]] = {}
         self._manifest: tuple[int, dict[str, dict[str, Any]]] = (-1, {})
+        self._listing: list[tuple[dict[str, Any], str]] = []
+        self._signature: tuple[Any, ...] | None = None
         self._lock = threading.Lock()
 
     # -- where the notebooks are ------------------------------------------------
@@ -106,32 +108,51 @@ class DirectorySource:
 
     # -- listing ---------------------------------------------------------------------
     def notebooks(self) -> list[dict[str, Any]]:
+        """The cards of this source, sorted by title (shared objects: callers must not modify them)."""
+        return [entry for entry, _text in self.listing()]
+
+    def listing(self) -> list[tuple[dict[str, Any], str]]:
+        """Each card with its JSON text, rebuilt only when a notebook, the manifest or the version changed."""
         self.prepare()
         with self._lock:
             root = self._check_root()
             manifest = self._read_manifest(root)
             found: dict[str, tuple[int, int, dict[str, Any]]] = {}
+            changed = False
+            index = self._index
             for rel, stat in self._scan(root):
-                cached = self._index.get(rel)
+                cached = index.get(rel)
                 if cached and cached[0] == stat.st_mtime_ns and cached[1] == stat.st_size:
                     found[rel] = cached
                 else:
                     found[rel] = (stat.st_mtime_ns, stat.st_size, self._read(root / rel, rel, stat))
+                    changed = True
+            signature = (self._manifest[0], self.version_token())
+            if not changed and len(found) == len(index) and signature == self._signature:
+                return self._listing
             self._index = found
             result = []
             for rel, (_mtime, _size, info) in found.items():
-                entry = dict(info)
+                entry = {k: v for k, v in info.items() if k != "mtime_ns"}
                 extra = manifest.get(rel)
                 if extra:
                     self._apply_manifest(entry, extra)
                 entry["version"] = self.version_of(rel, info)
                 result.append(entry)
             result.sort(key=lambda e: (e["title"].lower(), e["path"]))
-            return result
+            # Serialized once: a listing of thousands of cards is mostly this text.
+            self._listing = [(entry, json.dumps(entry)) for entry in result]
+            self._signature = signature
+            return self._listing
+
+    def version_token(self) -> str | None:
+        """Changes whenever the versions of the notebooks may have changed without their mtimes."""
+        return None
 
     def _scan(self, root: Path):
         """(relative path, stat) of every notebook; hidden and checkpoint folders skipped."""
-        stack = [root]
+        prefix = len(str(root)) + 1
+        stack = [str(root)]
         while stack:
             folder = stack.pop()
             try:
@@ -144,12 +165,12 @@ class DirectorySource:
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        stack.append(Path(entry.path))
+                        stack.append(entry.path)
                     elif name.endswith(".ipynb"):
                         if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
                             continue  # a link out of the source is not part of it
-                        stat = entry.stat()
-                        yield Path(entry.path).relative_to(root).as_posix(), stat
+                        rel = entry.path[prefix:]
+                        yield (rel if os.sep == "/" else rel.replace(os.sep, "/")), entry.stat()
                 except OSError:
                     continue
 
@@ -181,6 +202,7 @@ class DirectorySource:
         try:
             mtime = path.stat().st_mtime_ns
         except OSError:
+            self._manifest = (-1, {})
             return {}
         if mtime == self._manifest[0]:
             return self._manifest[1]
@@ -335,6 +357,9 @@ class GitSource(DirectorySource):
                 meta, path = line.split("\t", 1)
                 blobs[path] = meta.split()[2]
         self.blobs = blobs
+
+    def version_token(self) -> str | None:
+        return self.commit
 
     def _repo_path(self, rel: str) -> str:
         return f"{self.subdir}/{rel}" if self.subdir else rel
