@@ -281,3 +281,10 @@ async def test_mutations_require_xsrf_and_auth(jp_fetch):
             headers={"Authorization": ""},
         )
     assert error.value.code in (401, 403)
+
+
+async def test_trailing_slash_before_query(jp_fetch, api, files):
+    """The browser's URLExt.join writes ``hpc/recents/?path=...``."""
+    await api("recents", method="POST", body={"path": "script.py", "type": "file"})
+    response = await jp_fetch("hpc", "recents/", method="DELETE", params={"path": "script.py"})
+    assert json.loads(response.body)["removed"] == 1

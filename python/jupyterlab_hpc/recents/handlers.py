@@ -104,4 +104,7 @@ class ListHandler(RecentsHandler):
 def setup_handlers(serverapp, config: Recents):
     store = RecentsStore(config.store_path, serverapp.root_dir)
     kwargs = {"config_obj": config, "store": store}
-    add_feature_handlers(serverapp, "recents", [("status", StatusHandler, kwargs), ("", ListHandler, kwargs)])
+    # "/?": ``hpc/recents`` and ``hpc/recents/`` alike (URLExt.join adds the
+    # slash before a query string, as in ``DELETE hpc/recents/?path=...``).
+    routes = [("status", StatusHandler, kwargs), ("?", ListHandler, kwargs)]
+    add_feature_handlers(serverapp, "recents", routes)
