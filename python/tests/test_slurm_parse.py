@@ -169,3 +169,14 @@ def test_squeue_cache_reuses_unchanged_records_and_matches_the_plain_parser():
     assert [a is b for a, b in zip(first.fragments, second.fragments, strict=True)] == [True, True, True, True, False]
     assert second.as_dict()["jobs"][4]["time_used"] == 10
     assert [job["id"] for job in second.only("hpctest2").as_dict()["jobs"]] == ["27"]
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 100000])
+def test_squeue_parsed_piece_by_piece_as_it_arrives(size):
+    text = read("squeue-22.05-array.txt") + read("squeue-25.05-constructed.txt")
+    session = parse.SqueueCache().session()
+    for start in range(0, len(text), size):
+        session.feed(text[start : start + size])
+    pieces = session.finish(1.0, "root").as_dict()["jobs"]
+    assert pieces == parse.SqueueCache().parse(text, 1.0, "root").as_dict()["jobs"]
+    assert [job["id"] for job in pieces] == ["25_1", "25_3", "27", "24", "26", "100_7", "101", "102"]

@@ -114,10 +114,13 @@ class CliBackend(SlurmBackend):
         if scope == "mine":
             args += ["-u", self.user]
         started = time.time()
-        result = await self._run("squeue", args)
-        if not result.ok:
-            raise SlurmError(first_lines(result.stderr) or f"squeue failed (exit {result.returncode})")
-        return self.parsed[scope].parse(result.stdout, started, self.user)
+        session = self.parsed[scope].session()
+        result = await self._run("squeue", args, on_stdout=session.feed)
+        jobs = session.finish(started, self.user)
+        # squeue may exit 0 and still have failed: an error and no jobs is a failure.
+        if not result.ok or (not jobs.fragments and "error" in result.stderr.lower()):
+            raise SlurmError(first_lines(result.stderr) or f"squeue failed (exit {result.returncode})", 502)
+        return jobs
 
     def _add_paths(self, job: dict) -> None:
         job["work_dir_path"] = self._relative(job["work_dir"])
@@ -137,7 +140,7 @@ class CliBackend(SlurmBackend):
         if not result.ok:
             if _INVALID_ID in result.stderr:
                 return None
-            raise SlurmError(first_lines(result.stderr) or f"scontrol failed (exit {result.returncode})")
+            raise SlurmError(first_lines(result.stderr) or f"scontrol failed (exit {result.returncode})", 502)
         records = parse.parse_scontrol_records(result.stdout)
         return pick_record(records, job_id)
 
@@ -155,7 +158,7 @@ class CliBackend(SlurmBackend):
         sep = parse.SEP
         result = await self._run("sinfo", ["--noheader", "-o", f"%P{sep}%a{sep}%l{sep}%F"])
         if not result.ok:
-            raise SlurmError(first_lines(result.stderr) or f"sinfo failed (exit {result.returncode})")
+            raise SlurmError(first_lines(result.stderr) or f"sinfo failed (exit {result.returncode})", 502)
         return parse.parse_sinfo_partitions(result.stdout)
 
     async def submit(self, script: str, options: list[tuple[str, str | bool]], chdir: str) -> dict:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import os
 import shutil
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Slurm
@@ -45,8 +47,16 @@ class Runner:
         return found
 
     async def run(
-        self, name: str, args: list[str], *, stdin: bytes | None = None, env: dict[str, str] | None = None
+        self,
+        name: str,
+        args: list[str],
+        *,
+        stdin: bytes | None = None,
+        env: dict[str, str] | None = None,
+        on_stdout: Callable[[str], None] | None = None,
     ) -> Result:
+        """Run ``name`` with ``args``; with ``on_stdout`` the output is handed over as it arrives
+        (and ``Result.stdout`` is empty), so a long listing is parsed while squeue still prints it."""
         argv = [self.resolve(name), *self.config.extra_args, *args]
         # Epoch times everywhere: no locale- or version-dependent date formats to parse.
         child_env = {**os.environ, "SLURM_TIME_FORMAT": "%s", **self.config.env, **(env or {})}
@@ -58,8 +68,35 @@ class Runner:
             env=child_env,
             start_new_session=True,  # so a timeout kills the command's own children too
         )
+
+        async def feed() -> None:
+            if stdin is None or proc.stdin is None:
+                return
+            try:
+                proc.stdin.write(stdin)
+                await proc.stdin.drain()
+                proc.stdin.close()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the command exited without reading it all; its stderr says why
+
+        async def read_stdout() -> bytes:
+            assert proc.stdout is not None
+            if on_stdout is None:
+                return await proc.stdout.read()
+            decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+            while chunk := await proc.stdout.read(1 << 16):
+                on_stdout(decoder.decode(chunk))
+            on_stdout(decoder.decode(b"", final=True))
+            return b""
+
+        async def talk() -> tuple[bytes, bytes]:
+            assert proc.stderr is not None
+            _, out, err = await asyncio.gather(feed(), read_stdout(), proc.stderr.read())
+            await proc.wait()
+            return out, err
+
         try:
-            out, err = await asyncio.wait_for(proc.communicate(stdin), timeout=self.config.timeout)
+            out, err = await asyncio.wait_for(talk(), timeout=self.config.timeout)
         except asyncio.TimeoutError:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)

@@ -23,7 +23,15 @@ class SlurmUnavailable(RuntimeError):
 
 
 class SlurmError(RuntimeError):
-    """Slurm answered and refused (its message is kept verbatim)."""
+    """Slurm answered and refused (its message is kept verbatim).
+
+    ``status`` is 400 when the request was refused (sbatch), 502 when a read
+    (squeue, sinfo, scontrol show) failed for another reason.
+    """
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
 
 
 def controller_unreachable(stderr: str) -> bool:
@@ -43,5 +51,5 @@ def http_error(error: Exception) -> web.HTTPError:
     if isinstance(error, CommandTimeout):
         return web.HTTPError(504, str(error))
     if isinstance(error, SlurmError):
-        return web.HTTPError(400, str(error))
+        return web.HTTPError(error.status, str(error))
     raise error

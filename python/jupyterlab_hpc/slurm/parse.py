@@ -341,13 +341,39 @@ class SqueueCache:
         self._decorate = decorate  # adds fields to a freshly parsed job (e.g. work_dir_path)
 
     def parse(self, output: str, updated_at: float, user: str) -> JobList:
-        known, fresh = self._known, {}
-        users, fragments = [], []
-        width = len(SQUEUE_FIELDS)
-        records = output.split(SEP + "\n")
-        last = records.pop()
+        session = self.session()
+        session.feed(output)
+        return session.finish(updated_at, user)
+
+    def session(self) -> SqueueSession:
+        """Parse one squeue run piece by piece (``feed``) while its output arrives."""
+        return SqueueSession(self)
+
+
+class SqueueSession:
+    def __init__(self, cache: SqueueCache):
+        self._cache = cache
+        self._fresh: dict[str, tuple[str, str]] = {}
+        self._rest = ""
+        self.users: list[str] = []
+        self.fragments: list[str] = []
+
+    def feed(self, text: str) -> None:
+        records = (self._rest + text).split(SEP + "\n")
+        self._rest = records.pop()
+        self._add(records)
+
+    def finish(self, updated_at: float, user: str) -> JobList:
+        last, self._rest = self._rest, ""
         if last.strip("\n"):
-            records.append(last[: -len(SEP)] if last.endswith(SEP) else last)
+            self._add([last[: -len(SEP)] if last.endswith(SEP) else last])
+        self._cache._known = self._fresh  # forget jobs that left the queue
+        return JobList(self.users, self.fragments, updated_at, user)
+
+    def _add(self, records: list[str]) -> None:
+        known, fresh, decorate = self._cache._known, self._fresh, self._cache._decorate
+        users, fragments = self.users, self.fragments
+        width = len(SQUEUE_FIELDS)
         for record in records:
             entry = known.get(record)
             if entry is None:
@@ -355,11 +381,9 @@ class SqueueCache:
                 if len(values) != width:
                     continue  # not a job line (a warning on stdout)
                 job = job_from_values(values)
-                if self._decorate:
-                    self._decorate(job)
+                if decorate:
+                    decorate(job)
                 entry = (job["user"], _encode(job))
             fresh[record] = entry
             users.append(entry[0])
             fragments.append(entry[1])
-        self._known = fresh  # forget jobs that left the queue
-        return JobList(users, fragments, updated_at, user)
