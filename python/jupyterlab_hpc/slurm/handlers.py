@@ -146,6 +146,19 @@ class OutputHandler(SlurmHandler):
         raw_offset = self.get_query_argument("offset", "0")
         if not raw_offset.isdigit() or len(raw_offset) > 18:
             raise web.HTTPError(400, "Parameter 'offset' must be a non-negative integer.")
+        path = self.known_paths.get((job_id, stream))
+        if path is None:
+            path = await self.lookup(job_id, stream)
+        disk = path.resolve()
+        api_path = self.paths.to_api(disk)
+        if api_path is None:
+            raise web.HTTPError(403, f"The output file {path} is outside the Jupyter root directory.")
+        chunk = read_chunk(disk, int(raw_offset), self.backend.config.max_output_chunk)
+        self.reply({"path": api_path, "disk_path": str(disk), **chunk})
+
+    async def lookup(self, job_id: str, stream: str) -> Path:
+        """The job's output file from Slurm, remembered: the follower asks every second, and
+        Slurm forgets finished jobs after MinJobAge while their output is still being read."""
         record = await self.slurm(self.backend.job(job_id))
         if record is None:
             raise web.HTTPError(404, f"Slurm does not know job {job_id} (any more).")
@@ -154,12 +167,12 @@ class OutputHandler(SlurmHandler):
         path = Path(output_path(record, stream, job_id))
         if not path.is_absolute():
             path = Path(record.get("WorkDir", "/")) / path
-        disk = path.resolve()
-        api_path = self.paths.to_api(disk)
-        if api_path is None:
-            raise web.HTTPError(403, f"The output file {path} is outside the Jupyter root directory.")
-        chunk = read_chunk(disk, int(raw_offset), self.backend.config.max_output_chunk)
-        self.reply({"path": api_path, "disk_path": str(disk), **chunk})
+        array_pending = "%" in record.get("ArrayTaskId", "") or "-" in record.get("ArrayTaskId", "")
+        if not array_pending:  # a task of a not yet split array may get its own record later
+            self.known_paths[(job_id, stream)] = path
+            while len(self.known_paths) > 10000:
+                self.known_paths.pop(next(iter(self.known_paths)))
+        return path
 
 
 class PartitionsHandler(SlurmHandler):
@@ -199,7 +212,7 @@ def setup_handlers(serverapp, config):
             ("status", StatusHandler, {"backend": backend}),
             ("jobs", JobsHandler, {"backend": backend}),
             ("jobs/actions", ActionsHandler, {"backend": backend}),
-            ("jobs/([^/]+)/output", OutputHandler, {"backend": backend}),
+            ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
             ("jobs/([^/]+)", JobHandler, {"backend": backend}),
             ("partitions", PartitionsHandler, {"backend": backend}),
             ("templates", TemplatesHandler, {"templates": templates}),
