@@ -78,6 +78,19 @@ async def test_submit_by_path_runs_in_the_files_directory(api, jp_root_dir, subm
     assert job["Reason"] == "JobHeldUser"
 
 
+async def test_a_scripts_own_chdir_applies_unless_the_form_gives_one(api, jp_root_dir, submitted):
+    folder = jp_root_dir / "proj"
+    (folder / "run dir").mkdir(parents=True)
+    (jp_root_dir / "elsewhere").mkdir()
+    (folder / "job.sh").write_text('#!/bin/bash\n#SBATCH --chdir="run dir"\n#SBATCH --hold\ntrue\n')
+    code, body = await submit(api, {"path": "proj/job.sh"}, submitted)
+    assert code == 201, body
+    assert scontrol_job(body["id"])["WorkDir"] == str((folder / "run dir").resolve())
+    code, body = await submit(api, {"path": "proj/job.sh", "cwd": "elsewhere"}, submitted)
+    assert code == 201
+    assert scontrol_job(body["id"])["WorkDir"] == str((jp_root_dir / "elsewhere").resolve())
+
+
 async def test_submit_script_with_form_options(api, jp_root_dir, submitted):
     (jp_root_dir / "sub" / "logs").mkdir(parents=True)
     name = "form <b>job</b> ü"

@@ -51,8 +51,8 @@ class SlurmBackend(abc.ABC):
     async def partitions(self) -> list[dict]: ...
 
     @abc.abstractmethod
-    async def submit(self, script: str, options: list[tuple[str, str | bool]], chdir: str) -> dict:
-        """Submit ``script`` with validated sbatch long options; ``{"id", "cluster"}``."""
+    async def submit(self, script: str, options: list[tuple[str, str | bool]], cwd: str) -> dict:
+        """Submit ``script`` from directory ``cwd`` with validated sbatch long options; ``{"id", "cluster"}``."""
 
 
 class CliBackend(SlurmBackend):
@@ -161,10 +161,12 @@ class CliBackend(SlurmBackend):
             raise SlurmError(first_lines(result.stderr) or f"sinfo failed (exit {result.returncode})", 502)
         return parse.parse_sinfo_partitions(result.stdout)
 
-    async def submit(self, script: str, options: list[tuple[str, str | bool]], chdir: str) -> dict:
-        argv = ["--parsable", f"--chdir={chdir}"]
+    async def submit(self, script: str, options: list[tuple[str, str | bool]], cwd: str) -> dict:
+        # sbatch runs in cwd, Slurm's default working directory, so a script's own
+        # "#SBATCH --chdir" still applies unless the options hold a chdir.
+        argv = ["--parsable"]
         argv += [f"--{key}" if value is True else f"--{key}={value}" for key, value in options]
-        result = await self._run("sbatch", argv, stdin=script.encode("utf-8"))
+        result = await self._run("sbatch", argv, stdin=script.encode("utf-8"), cwd=cwd)
         self.job_lists.invalidate()
         match = re.search(r"^(\d+)(?:;(\S+))?\s*$", result.stdout, re.MULTILINE)
         if not result.ok or not match:

@@ -54,6 +54,7 @@ class Runner:
         stdin: bytes | None = None,
         env: dict[str, str] | None = None,
         on_stdout: Callable[[str], None] | None = None,
+        cwd: str | None = None,
     ) -> Result:
         """Run ``name`` with ``args``; with ``on_stdout`` the output is handed over as it arrives
         (and ``Result.stdout`` is empty), so a long listing is parsed while squeue still prints it."""
@@ -67,6 +68,7 @@ class Runner:
             stderr=asyncio.subprocess.PIPE,
             env=child_env,
             start_new_session=True,  # so a timeout kills the command's own children too
+            cwd=cwd,
         )
 
         async def feed() -> None:

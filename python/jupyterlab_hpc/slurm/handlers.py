@@ -15,7 +15,7 @@ from .errors import http_error
 from .ids import check_job_id, check_job_ids
 from .output import output_path, read_chunk
 from .parse import parse_user
-from .submit import MAX_SCRIPT_BYTES, check_options, confine_paths, has_job_name_directive
+from .submit import MAX_SCRIPT_BYTES, check_options, confine_paths, has_chdir_directive, has_job_name_directive
 from .templates import Templates, check_script
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -81,6 +81,10 @@ class JobsHandler(SlurmHandler):
             if not cwd.is_dir():
                 raise web.HTTPError(400, f"Working directory '{body['cwd']}' is not an existing directory.")
         options = confine_paths(check_options(body.get("options"), self.backend.config.submit_flags), cwd, paths)
+        # The form's working directory beats the script's "#SBATCH --chdir"; without one the
+        # job runs where the script file is, unless the script says otherwise.
+        if body.get("cwd") not in (None, "") or not has_chdir_directive(script):
+            options.append(("chdir", str(cwd)))
         keys = {key for key, _ in options}
         if has_path and "job-name" not in keys and not has_job_name_directive(script):
             # Script on stdin would otherwise be named "sbatch": name it after its file.

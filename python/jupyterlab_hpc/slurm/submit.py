@@ -113,3 +113,7 @@ def confine_paths(options: list[tuple[str, str | bool]], cwd: Path, paths: RootP
 
 def has_job_name_directive(script: str) -> bool:
     return re.search(r"^#SBATCH\s+(?:-J|--job-name)\b", script, re.MULTILINE) is not None
+
+
+def has_chdir_directive(script: str) -> bool:
+    return re.search(r"^#SBATCH\s+(?:-D|--chdir|--workdir)\b", script, re.MULTILINE) is not None
