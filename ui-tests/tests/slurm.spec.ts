@@ -27,13 +27,16 @@ function sbatchHeld(name: string): string {
   return id;
 }
 
-function squeueIds(): string[] {
-  return execFileSync('squeue', ['--noheader', '--format=%i'], {
-    encoding: 'utf-8'
-  })
-    .split('\n')
-    .map(s => s.trim())
-    .filter(Boolean);
+/** The job's state as squeue shows it, '' once squeue no longer lists it. */
+function squeueState(id: string): string {
+  try {
+    return execFileSync('squeue', ['--noheader', '-j', id, '-o', '%T'], {
+      encoding: 'utf-8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).trim();
+  } catch {
+    return '';
+  }
 }
 
 async function openPanel(page: IJupyterLabPageFixture) {
@@ -64,7 +67,9 @@ test.afterAll(() => {
     }
   }
   try {
-    execFileSync('scancel', [`--name=${TAG}-form`]);
+    for (const name of ['form', 'refused', 'file']) {
+      execFileSync('scancel', [`--name=${TAG}-${name}`]);
+    }
   } catch {
     // nothing to cancel
   }
@@ -76,6 +81,8 @@ test.describe('Slurm queue panel', () => {
   }) => {
     const id = jobs.cancel;
     const panel = await openPanel(page);
+    // the queue may hold thousands of jobs: only rows in view are rendered
+    await panel.locator('.jp-hpc-Slurm-filter').fill(`${TAG} cancel me`);
     const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
     await expect(row).toBeVisible();
     await expect(row).toContainText(`${TAG} cancel me`);
@@ -92,12 +99,13 @@ test.describe('Slurm queue panel', () => {
       '1 done, 0 failed'
     );
     await expect(row).toHaveCount(0, { timeout: 30000 });
-    expect(squeueIds()).not.toContain(id);
+    expect(['', 'CANCELLED']).toContain(squeueState(id));
   });
 
   test('shows markup in job names as text', async ({ page }) => {
     const id = jobs.markup;
     const panel = await openPanel(page);
+    await panel.locator('.jp-hpc-Slurm-filter').fill('<b>x</b>');
     const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
     await expect(row.locator('[data-column="name"]')).toHaveText('<b>x</b>');
     await expect(row.locator('b')).toHaveCount(0);
@@ -116,8 +124,6 @@ test.describe('Slurm queue panel', () => {
     const a = jobs.alpha;
     const b = jobs.beta;
     const panel = await openPanel(page);
-    await expect(panel.locator(`[data-job-id="${b}"]`)).toBeVisible();
-
     await panel.locator('.jp-hpc-Slurm-filter').fill(`${TAG} beta`);
     await expect(panel.locator(`[data-job-id="${b}"]`)).toBeVisible();
     await expect(panel.locator(`[data-job-id="${a}"]`)).toHaveCount(0);
@@ -134,6 +140,174 @@ test.describe('Slurm queue panel', () => {
     await expect(
       panel.getByRole('radio', { name: 'All jobs' })
     ).toHaveAttribute('aria-checked', 'true');
-    await expect(panel.locator(`[data-job-id="${a}"]`)).toBeVisible();
+    // the whole cluster's queue may be long to list
+    await expect(panel.locator(`[data-job-id="${a}"]`)).toBeVisible({
+      timeout: 60000
+    });
+  });
+});
+
+test.describe('Slurm faults', () => {
+  test('a controller that does not answer shows a banner until it is back', async ({
+    page
+  }) => {
+    const down = JSON.stringify({
+      message: 'Unable to contact slurm controller (connect failure)'
+    });
+    await page.route('**/hpc/slurm/jobs?*', route =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/json',
+        body: down
+      })
+    );
+    await page.goto(); // fails from the very first request
+    const panel = await openPanel(page);
+    const banner = panel.locator('.jp-hpc-Slurm-banner');
+    await expect(banner).toContainText(
+      'The Slurm controller cannot be reached.'
+    );
+    await expect(banner).toContainText('Unable to contact slurm controller');
+
+    await page.unroute('**/hpc/slurm/jobs?*');
+    await banner.getByRole('button', { name: 'Retry now' }).click();
+    await expect(banner).toHaveCount(0, { timeout: 30000 });
+    await expect(panel.locator('.jp-hpc-Slurm-count')).toContainText('jobs');
+  });
+
+  test('without Slurm the panel says so and shows the command paths', async ({
+    page
+  }) => {
+    await page.route('**/hpc/slurm/status*', route =>
+      route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({
+          available: false,
+          reason: "Slurm command 'squeue' was not found.",
+          commands: { squeue: '/opt/slurm/bin/squeue', sbatch: 'sbatch' }
+        })
+      })
+    );
+    await page.goto();
+    await page.evaluate(async () => {
+      await window.jupyterapp.commands.execute('hpc-slurm:open');
+    });
+    const banner = page.locator('.jp-hpc-Slurm .jp-hpc-Slurm-banner');
+    await expect(banner).toContainText(
+      'Slurm is not available on this server.'
+    );
+    await expect(banner).toContainText('/opt/slurm/bin/squeue');
+  });
+});
+
+test.describe('Slurm submission and outputs', () => {
+  test('submit from the form; the job is listed, then cancelled from the panel', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await panel.getByRole('button', { name: 'New job…' }).click();
+    const form = panel.locator('.jp-hpc-Slurm-submit');
+    await expect(form).toBeVisible();
+    // partitions come from sinfo, the default one marked
+    await expect(form.locator('select[name="partition"]')).toContainText(
+      'debug (default)'
+    );
+    const editor = form.locator('.jp-hpc-Slurm-script .cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.insertText('#!/bin/bash\nsleep 120\n');
+    await form.locator('input[name="job-name"]').fill(`${TAG}-form`);
+    await form.locator('input[name="time"]').fill('5');
+    await form.locator('.jp-hpc-Slurm-submitButton').click();
+
+    await expect(
+      page.locator('.jp-toast-message', { hasText: 'Submitted batch job' })
+    ).toBeVisible();
+    await expect(form).toBeHidden();
+    await panel.locator('.jp-hpc-Slurm-filter').fill(`${TAG}-form`);
+    const row = panel.locator('.jp-hpc-Slurm-row', { hasText: `${TAG}-form` });
+    await expect(row).toBeVisible({ timeout: 30000 });
+    await expect(row).toHaveClass(/jp-hpc-Slurm-highlight/);
+    const id = (await row.getAttribute('data-job-id'))!;
+    submitted.push(id);
+    expect(squeueState(id)).toMatch(/PENDING|RUNNING/);
+
+    await row.click();
+    await panel.locator('.jp-hpc-Slurm-action[data-action="cancel"]').click();
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Cancel jobs' })
+      .click();
+    await expect(row).toHaveCount(0, { timeout: 30000 });
+  });
+
+  test('sbatch refusing a job shows its message verbatim', async ({ page }) => {
+    const panel = await openPanel(page);
+    await panel.getByRole('button', { name: 'New job…' }).click();
+    const form = panel.locator('.jp-hpc-Slurm-submit');
+    await form.locator('input[name="job-name"]').fill(`${TAG}-refused`);
+    await form.locator('input[name="constraint"]').fill('nosuchfeature');
+    await form.locator('.jp-hpc-Slurm-submitButton').click();
+    await expect(form.locator('.jp-hpc-Slurm-submitError')).toContainText(
+      'Batch job submission failed: Invalid feature specification'
+    );
+    await expect(form).toBeVisible();
+  });
+
+  test('right-click a .sbatch file, Submit to Slurm, follow its output', async ({
+    page,
+    tmpPath
+  }) => {
+    const script =
+      '#!/bin/bash\n' +
+      '#SBATCH --time=2\n' +
+      `#SBATCH --job-name=${TAG}-file\n` +
+      '#SBATCH --output=out-%j.txt\n' +
+      'echo "started in $(pwd)"\n' +
+      'sleep 3\n' +
+      `echo "done: ${TAG} <i>ok</i>"\n`;
+    await page.contents.uploadContent(
+      script,
+      'text',
+      `${tmpPath}/hello.sbatch`
+    );
+    await page.filebrowser.openDirectory(tmpPath);
+    const item = page.locator('.jp-DirListing-item', {
+      hasText: 'hello.sbatch'
+    });
+    await item.click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Submit to Slurm' }).click();
+    const toast = page.locator('.jp-toast-message', {
+      hasText: 'Submitted batch job'
+    });
+    await expect(toast).toBeVisible();
+    const id = /Submitted batch job (\d+)/.exec(
+      (await toast.textContent()) ?? ''
+    )![1];
+    submitted.push(id);
+
+    // the job is listed (pending or running); its details open the output
+    const panel = await openPanel(page);
+    await panel.locator('.jp-hpc-Slurm-filter').fill(`${TAG}-file`);
+    const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
+    await expect(row).toBeVisible({ timeout: 30000 });
+    await row.click();
+    await panel
+      .locator('.jp-hpc-Slurm-details')
+      .getByRole('button', { name: 'Open output' })
+      .click();
+
+    const viewer = page.locator('.jp-hpc-SlurmOutput');
+    await expect(viewer.locator('.jp-hpc-SlurmOutput-info')).toContainText(
+      `out-${id}.txt`
+    );
+    // followed until the job ends: all of the file, as text
+    await expect(viewer).toHaveAttribute('data-state', 'finished', {
+      timeout: 120000
+    });
+    const text = viewer.locator('.jp-hpc-SlurmOutput-text');
+    await expect(text).toContainText(`started in /`);
+    await expect(text).toContainText(`done: ${TAG} <i>ok</i>`);
+    await expect(text.locator('i')).toHaveCount(0);
   });
 });

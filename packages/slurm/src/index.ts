@@ -10,6 +10,7 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
+import { IEditorLanguageRegistry } from '@jupyterlab/codemirror';
 import { PathExt } from '@jupyterlab/coreutils';
 import {
   IDefaultFileBrowser,
@@ -73,7 +74,8 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
     IEditorServices,
     IDefaultFileBrowser,
     IFileBrowserFactory,
-    IEditorTracker
+    IEditorTracker,
+    IEditorLanguageRegistry
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -85,7 +87,8 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
     editorServices: IEditorServices | null,
     defaultBrowser: IDefaultFileBrowser | null,
     browserFactory: IFileBrowserFactory | null,
-    editorTracker: IEditorTracker | null
+    editorTracker: IEditorTracker | null,
+    languages: IEditorLanguageRegistry | null
   ): ISlurmQueue => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const { commands, shell } = app;
@@ -316,6 +319,14 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
       }
     });
     addEditorButton(app, commands, isScript, trans);
+    // `.sbatch`, `.slurm`, `.job` are shell scripts: highlight them as such
+    languages?.addLanguage({
+      name: 'slurm-batch',
+      displayName: trans.__('Slurm batch script'),
+      mime: 'text/x-slurm-batch',
+      extensions: ['sbatch', 'slurm', 'job'],
+      load: async () => (await languages.getLanguage('shell'))!.support!
+    });
 
     // ---- launcher, palette, restorer ---------------------------------------
     launcher?.add({ command: CommandIDs.open, category: 'HPC', rank: 1 });

@@ -3,7 +3,14 @@ import { IDisposable } from '@lumino/disposable';
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IJob, ITransition, finalKind, snapshot, transitions } from './jobs';
+import {
+  IJob,
+  ITransition,
+  finalKind,
+  isActive,
+  snapshot,
+  transitions
+} from './jobs';
 import {
   IActionResult,
   IOutputChunk,
@@ -183,7 +190,13 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       );
       results.push(...reply.results);
     }
-    this._expectChange();
+    const done = new Set(results.filter(r => r.ok).map(r => r.id));
+    // a cancelled running job lingers as COMPLETING for a moment
+    this._expectChange(jobs =>
+      action !== 'cancel'
+        ? true
+        : jobs.every(j => !done.has(j.id) || !isActive(j))
+    );
     return results;
   }
 
@@ -195,7 +208,10 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     );
     const id = String(reply.id);
     this._highlight = id;
-    this._expectChange();
+    // listed once squeue has seen it (array jobs list as `id_N`)
+    this._expectChange(jobs =>
+      jobs.some(j => j.id === id || j.array_job_id === id)
+    );
     return id;
   }
 
@@ -253,7 +269,9 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
         this._stale = true;
       }
       this._problem = null;
-      this._retryIfStale(reply.updated_at * 1000);
+      if (scope === this._scope) {
+        this._checkSettled(reply.jobs, reply.updated_at * 1000);
+      }
     } catch (error) {
       this._problem = {
         message: (error as Error).message ?? String(error),
@@ -269,21 +287,30 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
 
   /**
    * The server shares one `squeue` between requests of a refresh window, so
-   * a list fetched right after a change may predate it: fetch again once the
-   * window is over.
+   * a list fetched right after a change may predate it, and Slurm itself
+   * takes a moment (a cancelled job is COMPLETING first): ask again, once
+   * per window, until `settled` holds for a list newer than the change (at
+   * most a minute).
    */
-  private _expectChange(): void {
-    this._changedAt = Date.now();
+  private _expectChange(settled: (jobs: ReadonlyArray<IJob>) => boolean): void {
+    this._settle = { since: Date.now(), until: Date.now() + 60000, settled };
     void this.refresh().catch(() => undefined);
   }
 
-  private _retryIfStale(updatedAt: number): void {
-    if (this._changedAt === null || updatedAt >= this._changedAt) {
-      this._changedAt = null;
+  private _checkSettled(jobs: ReadonlyArray<IJob>, updatedAt: number): void {
+    const settle = this._settle;
+    if (!settle) {
+      return;
+    }
+    const fresh = updatedAt >= settle.since;
+    if ((fresh && settle.settled(jobs)) || Date.now() > settle.until) {
+      this._settle = null;
       return;
     }
     const span = (this._status?.min_refresh_interval ?? 5) * 1000;
-    const wait = Math.max(500, updatedAt + span - Date.now() + 250);
+    const wait = fresh
+      ? span
+      : Math.max(500, updatedAt + span - Date.now() + 250);
     window.clearTimeout(this._retryTimer);
     this._retryTimer = window.setTimeout(() => {
       void this.refresh().catch(() => undefined);
@@ -339,7 +366,11 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   private _stale = true;
   private _notifications = true;
   private _mine: Map<string, IJob> | null = null;
-  private _changedAt: number | null = null;
+  private _settle: {
+    since: number;
+    until: number;
+    settled: (jobs: ReadonlyArray<IJob>) => boolean;
+  } | null = null;
   private _retryTimer = 0;
   private _changed = new Signal<this, void>(this);
   private _jobEvent = new Signal<this, IJobEvent>(this);

@@ -1,7 +1,16 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useEffect, useState } from 'react';
 
-import { IJob } from '../jobs';
+import { IJob, formatTime } from '../jobs';
+
+/** Slurm prints times as epoch seconds here (SLURM_TIME_FORMAT=%s). */
+function fieldText(key: string, value: unknown): string {
+  const text = String(value);
+  if (/Time$/.test(key) && /^\d{9,}$/.test(text)) {
+    return formatTime(Number(text));
+  }
+  return text;
+}
 import { SlurmModel } from '../model';
 
 export interface IJobDetailsProps {
@@ -84,7 +93,7 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
             {Object.entries(fields).map(([key, value]) => (
               <tr key={key}>
                 <th>{key}</th>
-                <td>{String(value)}</td>
+                <td>{fieldText(key, value)}</td>
               </tr>
             ))}
           </tbody>

@@ -260,7 +260,7 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
             </option>
           ))}
         </select>
-        <span className="jp-hpc-Slurm-count">
+        <span className="jp-hpc-Slurm-count" data-filter={text}>
           {trans.__('%1 of %2 jobs', rows.length, jobs.length)}
           {ids.length > 0 && ' · ' + trans.__('%1 selected', ids.length)}
         </span>
