@@ -143,4 +143,133 @@ test.describe('Recent panel', () => {
     expect(final).toContain(renamed);
     expect(final).not.toContain(notebook);
   });
+
+  test('one POST per open; reopens with its viewer; filter, missing, remove, favorites, clear all', async ({
+    page,
+    tmpPath
+  }) => {
+    const notes = `${tmpPath}/notes.md`;
+    const gone = `${tmpPath}/gone.txt`;
+    const run2 = `${tmpPath}/runs/run2`;
+    await page.contents.uploadContent('# Notes\n\nhello', 'text', notes);
+    await page.contents.uploadContent('bye', 'text', gone);
+    await page.contents.createDirectory(`${tmpPath}/runs`);
+    await page.contents.createDirectory(run2);
+
+    // let the folder the page opened on (tree/<tmpPath>) be recorded first
+    await page.waitForTimeout(2000);
+    const calls: string[] = [];
+    page.on('request', request => {
+      if (new URL(request.url()).pathname.startsWith('/hpc/recents')) {
+        calls.push(request.method());
+      }
+    });
+
+    // opening a document with a chosen viewer: exactly one POST, no GET
+    const posted = page.waitForResponse(
+      r => r.url().includes('/hpc/recents') && r.request().method() === 'POST'
+    );
+    await page.evaluate(
+      path =>
+        (window as any).jupyterapp.commands.execute('docmanager:open', {
+          path,
+          factory: 'Markdown Preview'
+        }),
+      notes
+    );
+    expect((await posted).request().postDataJSON()).toEqual({
+      path: notes,
+      type: 'file',
+      factory: 'Markdown Preview',
+      max_length: 50
+    });
+    // switching tabs back and forth is not a new open
+    await page.activity.activateTab('Launcher');
+    await page.activity.activateTab('notes.md');
+    await page.waitForTimeout(2000);
+    expect(calls).toEqual(['POST']);
+
+    // close it, reopen from the Recent panel: same viewer
+    await page.activity.closeAll();
+    const panel = await openRecentPanel(page);
+    await item(panel, notes).click();
+    await expect(
+      page.locator('.jp-MainAreaWidget .jp-MarkdownViewer')
+    ).toBeVisible();
+
+    // entries recorded elsewhere (another tab, another browser) show on refresh
+    for (const [path, type] of [
+      [gone, 'file'],
+      [run2, 'directory']
+    ]) {
+      const response = await page.request.post('/hpc/recents', {
+        data: { path, type }
+      });
+      expect(response.ok()).toBeTruthy();
+    }
+    await page.contents.deleteFile(gone);
+    await panel.locator('.jp-hpc-Recents-refresh').click();
+    await expect(item(panel, gone)).toHaveClass(/jp-mod-missing/);
+    await expect(item(panel, gone)).toContainText('missing');
+    await expect(item(panel, notes)).not.toHaveClass(/jp-mod-missing/);
+
+    // the filter narrows as one types
+    const filter = panel.locator('.jp-hpc-Recents-filter');
+    await filter.fill('run');
+    await expect(item(panel, run2)).toBeVisible();
+    await expect(item(panel, notes)).toHaveCount(0);
+    await filter.fill('nothing-like-this');
+    await expect(panel.locator('.jp-hpc-Recents-empty')).toContainText(
+      'No recent entry matches'
+    );
+    await filter.fill('');
+    await expect(item(panel, notes)).toBeVisible();
+
+    // a missing entry: clicking says so and offers to remove it
+    await item(panel, gone).click();
+    const toast = page.locator('.Toastify__toast', { hasText: 'is missing' });
+    await expect(toast).toBeVisible();
+    await toast.getByRole('button', { name: 'Remove from Recent' }).click();
+    await expect(item(panel, gone)).toHaveCount(0);
+
+    // a folder: clicking moves the file browser there
+    await item(panel, run2).click();
+    await expect(page.locator('#filebrowser')).toBeVisible();
+    await expect(page.locator('#filebrowser .jp-BreadCrumbs')).toContainText(
+      'run2'
+    );
+
+    // Add to Favorites (the favorites extension is installed)
+    const back = await openRecentPanel(page);
+    await item(back, run2).hover();
+    await item(back, run2).locator('.jp-hpc-Recents-favorite').click();
+    await expect(
+      item(back, run2).locator('.jp-hpc-Recents-favorite')
+    ).toBeDisabled();
+    const favorites = await (await page.request.get('/hpc/favorites')).json();
+    const added = favorites.favorites.find(
+      (f: { path: string }) => f.path === run2
+    );
+    expect(added).toBeTruthy();
+    await page.request.delete(`/hpc/favorites/${added.id}`);
+
+    // remove one entry with its button
+    await item(back, notes).hover();
+    await item(back, notes).locator('.jp-hpc-Recents-remove').click();
+    await expect(item(back, notes)).toHaveCount(0);
+
+    // Clear, ticking "also pinned": nothing left
+    await item(back, run2).hover();
+    await item(back, run2).locator('.jp-hpc-Recents-pin').click();
+    await expect(back.locator('[data-group="pinned"]')).toBeVisible();
+    await back.locator('.jp-hpc-Recents-clear').click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.getByRole('checkbox').check();
+    await dialog.locator('.jp-Dialog-button.jp-mod-warn').click();
+    await expect(back.locator('.jp-hpc-Recents-item')).toHaveCount(0);
+    await expect(back.locator('.jp-hpc-Recents-empty')).toContainText(
+      'Nothing yet'
+    );
+    expect(await serverPaths(page)).toEqual([]);
+  });
 });
