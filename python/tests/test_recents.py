@@ -288,3 +288,17 @@ async def test_trailing_slash_before_query(jp_fetch, api, files):
     await api("recents", method="POST", body={"path": "script.py", "type": "file"})
     response = await jp_fetch("hpc", "recents/", method="DELETE", params={"path": "script.py"})
     assert json.loads(response.body)["removed"] == 1
+
+
+async def test_list_sees_writes_of_another_server(api, files, hpc_config, jp_root_dir):
+    """The parsed list is cached per file version: a write by another process shows at once."""
+    await api("recents", method="POST", body={"path": "script.py", "type": "file"})
+    _, body = await api("recents")
+    assert paths(body) == ["script.py"]
+    other = RecentsStore(hpc_config["Recents"]["store_path"], jp_root_dir)
+    other.record("analysis.ipynb", "notebook", "Notebook", 50)
+    _, body = await api("recents")
+    assert paths(body) == ["analysis.ipynb", "script.py"]
+    other.set_pinned("script.py", True)
+    _, body = await api("recents")
+    assert [(e["path"], e["pinned"]) for e in body["recents"]] == [("script.py", True), ("analysis.ipynb", False)]

@@ -77,6 +77,7 @@ class RecentsStore:
         self.json = JsonStore(store_path, _empty)
         self.paths = RootPaths(root_dir)
         self._lock_path = Path(f"{store_path}.lock")
+        self._cache: tuple[tuple, list[dict[str, Any]]] | None = None
 
     # -- paths -------------------------------------------------------------
 
@@ -102,27 +103,40 @@ class RecentsStore:
     # -- reading -----------------------------------------------------------
 
     def entries(self) -> list[dict[str, Any]]:
-        return _ordered(_entries(self.json.read()))
+        """The stored entries in listing order, each as the API shows it (without ``exists``).
+
+        The parsed list is cached until the file changes: every write is a new
+        file (``os.replace``), so (inode, size, mtime) tell a new version.
+        """
+        try:
+            st = os.stat(self.json.path)
+            key: tuple | None = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = None
+        if key is not None and self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        items = []
+        for entry in _ordered(_entries(self.json.read())):
+            item = {
+                "path": entry["path"],
+                "type": entry["type"],
+                "last_opened": entry["last_opened"],
+                "pinned": entry.get("pinned") is True,
+            }
+            if entry.get("factory"):
+                item["factory"] = entry["factory"]
+            items.append(item)
+        self._cache = (key, items) if key is not None else None
+        return items
 
     def listing(self) -> list[dict[str, Any]]:
         """All entries, pinned first then newest first, each checked for existence.
 
         One ``stat`` per entry, in one pass: the browser never asks per entry.
         """
-        root = str(self.paths.root)
-        listed = []
-        for entry in self.entries():
-            item = {
-                "path": entry["path"],
-                "type": entry["type"],
-                "last_opened": entry["last_opened"],
-                "pinned": bool(entry.get("pinned", False)),
-                "exists": os.path.exists(os.path.join(root, entry["path"])),
-            }
-            if entry.get("factory"):
-                item["factory"] = entry["factory"]
-            listed.append(item)
-        return listed
+        prefix = str(self.paths.root).rstrip("/") + "/"
+        exists = os.path.exists
+        return [{**item, "exists": exists(prefix + item["path"])} for item in self.entries()]
 
     # -- changes -----------------------------------------------------------
 
@@ -148,7 +162,10 @@ class RecentsStore:
         with self._file_lock():
             if not isinstance(self.json.read(), dict):
                 self._set_aside()
-            return self.json.update(apply)
+            try:
+                return self.json.update(apply)
+            finally:
+                self._cache = None
 
     def _set_aside(self) -> None:
         """Valid JSON but not our document (hand-edited?): keep it aside, as JsonStore does for corrupt files."""
