@@ -1,5 +1,8 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 /**
  * The notebook gallery, the user's own flow: open it from the launcher, clone
@@ -38,6 +41,13 @@ function tab(page: IJupyterLabPageFixture, label: string) {
 
 test.describe('Notebook gallery', () => {
   test.beforeEach(async ({ page }) => {
+    // sources users added in earlier tests (or an earlier attempt) go away
+    const sources = await page.request.get(`${BASE}/hpc/clone/sources`);
+    for (const source of await sources.json()) {
+      if (source.user) {
+        await page.request.delete(`${BASE}/hpc/clone/sources?id=${source.id}`);
+      }
+    }
     if (await page.contents.directoryExists('gallery')) {
       await page.contents.deleteDirectory('gallery');
     }
@@ -120,8 +130,10 @@ test.describe('Notebook gallery', () => {
     await page.evaluate(url => (window.location.href = url), link);
     await page.waitForURL(/\/lab/);
     const dialog = page.locator('.jp-Dialog');
+    // JupyterLab loads afresh here: allow for a busy machine
     await expect(dialog).toContainText(
-      'Clone "Hello HPC" from Example notebooks into gallery/examples?'
+      'Clone "Hello HPC" from Example notebooks into gallery/examples?',
+      { timeout: 30000 }
     );
     // the request is consumed: a reload does not ask again
     expect(page.url()).not.toContain('hpc-clone');
@@ -130,5 +142,73 @@ test.describe('Notebook gallery', () => {
     await expect(tab(page, 'hello-hpc.ipynb')).toHaveClass(/lm-mod-current/);
     const nb = await content(page.request, `${DIR}/hello-hpc.ipynb`);
     expect(nb.metadata.jupyterlab_hpc.clone.source).toBe('examples');
+  });
+
+  test('your own folder, then "Get the new version" after it changed', async ({
+    page
+  }) => {
+    // a group's shared folder, outside the Jupyter root
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'hpc-group-'));
+    const notebook = (title: string) =>
+      JSON.stringify({
+        cells: [{ cell_type: 'markdown', metadata: {}, source: `# ${title}` }],
+        metadata: {
+          kernelspec: {
+            name: 'python3',
+            display_name: 'Python 3',
+            language: 'python'
+          }
+        },
+        nbformat: 4,
+        nbformat_minor: 4
+      });
+    const file = path.join(folder, 'group-report.ipynb');
+    fs.writeFileSync(file, notebook('Group report'));
+
+    await openGallery(page);
+    await page.locator('.jp-hpc-Gallery-userSources summary').click();
+    const form = page.locator('.jp-hpc-Gallery-addSource');
+    await form.locator('input').nth(0).fill('Group notebooks');
+    await form.locator('input').nth(1).fill(folder);
+    await form.getByRole('button', { name: 'Add folder' }).click();
+    const report = page.locator(
+      '.jp-hpc-Gallery-card[data-source="user-group-notebooks"]'
+    );
+    await expect(report).toContainText('Group notebooks');
+
+    await report.locator('.jp-hpc-Gallery-clone').click();
+    await expect(tab(page, 'group-report.ipynb')).toHaveClass(/lm-mod-current/);
+    const clonePath = 'gallery/user-group-notebooks/group-report.ipynb';
+    const first = await content(page.request, clonePath);
+
+    // the group publishes a new version
+    fs.writeFileSync(file, notebook('Group report, 2nd edition'));
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(file, later, later);
+    await tab(page, 'Notebook Gallery').click();
+    await page.locator('.jp-hpc-Gallery-refresh').click();
+    await expect(report.locator('.jp-hpc-Gallery-update')).toHaveText(
+      'Update available'
+    );
+    await report.getByRole('button', { name: 'Get the new version' }).click();
+    await expect(tab(page, 'group-report-Copy1.ipynb')).toHaveClass(
+      /lm-mod-current/
+    );
+    const second = await content(
+      page.request,
+      'gallery/user-group-notebooks/group-report-Copy1.ipynb'
+    );
+    expect(second.cells[0].source).toBe('# Group report, 2nd edition');
+    expect(await content(page.request, clonePath)).toEqual(first);
+    await tab(page, 'Notebook Gallery').click();
+    await expect(report.locator('.jp-hpc-Gallery-update')).toHaveCount(0);
+
+    // the folder can be removed again
+    await page
+      .locator('.jp-hpc-Gallery-userSources li', { hasText: 'Group notebooks' })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await expect(report).toHaveCount(0);
+    fs.rmSync(folder, { recursive: true, force: true });
   });
 });
