@@ -143,6 +143,7 @@ def main() -> None:
 
     assert len(get_server) == args.runs, f"read {len(get_server)} GET log lines"
     print(f"\nmachine: {machine()}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
     print(f"{args.entries} entries ({args.entries // 10} missing on disk), median of {args.runs} runs\n")
     print(f"| {'request':<46} | {'server median':>13} | {'server max':>10} | {'client median':>13} |")
     print(f"|{'-' * 48}|{'-' * 15}|{'-' * 12}|{'-' * 15}|")

@@ -302,3 +302,20 @@ async def test_list_sees_writes_of_another_server(api, files, hpc_config, jp_roo
     other.set_pinned("script.py", True)
     _, body = await api("recents")
     assert [(e["path"], e["pinned"]) for e in body["recents"]] == [("script.py", True), ("analysis.ipynb", False)]
+
+
+def test_listing_json_matches_listing(tmp_path):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "dir" / 'quote"d é.txt').write_text("")
+    store = RecentsStore(tmp_path / "state" / "recents.json", tmp_path)
+    store.record('dir/quote"d é.txt', "file", "Editor", 10, now=100)
+    store.record("gone.ipynb", "notebook", None, 10, now=200)
+    store.record("dir", "directory", None, 10, now=50)
+    store.set_pinned("dir", True)
+    expected = store.listing()
+    assert [(e["path"], e["exists"]) for e in expected] == [
+        ("dir", True),
+        ("gone.ipynb", False),
+        ('dir/quote"d é.txt', True),
+    ]
+    assert json.loads(store.listing_json()) == {"recents": expected}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 from tornado.ioloop import IOLoop
@@ -19,10 +21,17 @@ class RecentsHandler(HpcHandler):
     config_obj: Recents
     store: RecentsStore
 
-    async def listing(self) -> list[dict]:
-        # One stat per entry: off the event loop, a slow parallel file system
-        # must not stall the other requests of the server.
-        return await IOLoop.current().run_in_executor(None, self.store.listing)
+    async def reply_with_list(self, extra: dict | None = None) -> None:
+        """Answer ``{**extra, "recents": [...]}``, the list existence-checked.
+
+        The checks (one stat per entry) run off the event loop: a slow parallel
+        file system must not stall the server's other requests. The entries
+        come pre-encoded from the store; only the existence flags are new.
+        """
+        listing = await IOLoop.current().run_in_executor(None, self.store.listing_json)
+        body = json.dumps(extra)[:-1] + ", " + listing[1:] if extra else listing
+        self.set_header("Content-Type", "application/json")
+        self.finish(body)
 
 
 class StatusHandler(RecentsHandler):
@@ -36,7 +45,7 @@ class ListHandler(RecentsHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        self.reply({"recents": await self.listing()})
+        await self.reply_with_list()
 
     @web.authenticated
     @authorized
@@ -48,7 +57,7 @@ class ListHandler(RecentsHandler):
             raise web.HTTPError(400, f"Field 'type' must be one of {', '.join(TYPES)}.")
         factory = require_str(body, "factory", optional=True, max_length=MAX_FACTORY_LENGTH)
         entry = self.store.record(path, type_, factory, self._max_length(body))
-        self.reply({"entry": entry, "recents": await self.listing()})
+        await self.reply_with_list({"entry": entry})
 
     @web.authenticated
     @authorized
@@ -72,8 +81,7 @@ class ListHandler(RecentsHandler):
             if entry is None:
                 raise web.HTTPError(404, f"'{path}' is not in the recent list.")
             answer["entry"] = entry
-        answer["recents"] = await self.listing()
-        self.reply(answer)
+        await self.reply_with_list(answer)
 
     @web.authenticated
     @authorized
@@ -89,7 +97,7 @@ class ListHandler(RecentsHandler):
             if everything not in ("true", "false", "1", "0"):
                 raise web.HTTPError(400, "Query argument 'all' must be true or false.")
             removed = self.store.clear(include_pinned=everything in ("true", "1"))
-        self.reply({"removed": removed, "recents": await self.listing()})
+        await self.reply_with_list({"removed": removed})
 
     def _max_length(self, body: dict) -> int:
         value = body.get("max_length")

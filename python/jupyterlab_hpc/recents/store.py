@@ -9,6 +9,7 @@ of the same user (two nodes sharing a home directory) lose nothing either.
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from collections.abc import Callable
@@ -77,7 +78,7 @@ class RecentsStore:
         self.json = JsonStore(store_path, _empty)
         self.paths = RootPaths(root_dir)
         self._lock_path = Path(f"{store_path}.lock")
-        self._cache: tuple[tuple, list[dict[str, Any]]] | None = None
+        self._cache: tuple[tuple, tuple[list[dict[str, Any]], list[str]]] | None = None
 
     # -- paths -------------------------------------------------------------
 
@@ -103,10 +104,15 @@ class RecentsStore:
     # -- reading -----------------------------------------------------------
 
     def entries(self) -> list[dict[str, Any]]:
-        """The stored entries in listing order, each as the API shows it (without ``exists``).
+        """The stored entries in listing order, each as the API shows it (without ``exists``)."""
+        return self._parsed()[0]
 
-        The parsed list is cached until the file changes: every write is a new
-        file (``os.replace``), so (inode, size, mtime) tell a new version.
+    def _parsed(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """The entries, and each one pre-encoded as JSON up to its ``"exists"`` value.
+
+        Cached until the file changes: every write is a new file
+        (``os.replace``), so (inode, size, mtime) tell a new version, and this
+        process's own writes drop the cache.
         """
         try:
             st = os.stat(self.json.path)
@@ -126,17 +132,27 @@ class RecentsStore:
             if entry.get("factory"):
                 item["factory"] = entry["factory"]
             items.append(item)
-        self._cache = (key, items) if key is not None else None
-        return items
+        parsed = (items, [json.dumps(item)[:-1] + ', "exists": ' for item in items])
+        self._cache = (key, parsed) if key is not None else None
+        return parsed
 
-    def listing(self) -> list[dict[str, Any]]:
-        """All entries, pinned first then newest first, each checked for existence.
-
-        One ``stat`` per entry, in one pass: the browser never asks per entry.
-        """
+    def _exists(self, items: list[dict[str, Any]]) -> list[bool]:
+        """One ``stat`` per entry, in one pass: the browser never asks per entry."""
         prefix = str(self.paths.root).rstrip("/") + "/"
         exists = os.path.exists
-        return [{**item, "exists": exists(prefix + item["path"])} for item in self.entries()]
+        return [exists(prefix + item["path"]) for item in items]
+
+    def listing(self) -> list[dict[str, Any]]:
+        """All entries, pinned first then newest first, each checked for existence."""
+        items = self.entries()
+        return [{**item, "exists": found} for item, found in zip(items, self._exists(items), strict=True)]
+
+    def listing_json(self) -> str:
+        """``{"recents": listing()}`` as JSON text, built from the pre-encoded entries."""
+        items, encoded = self._parsed()
+        found = self._exists(items)
+        body = ",".join(head + ("true}" if ok else "false}") for head, ok in zip(encoded, found, strict=True))
+        return '{"recents": [' + body + "]}"
 
     # -- changes -----------------------------------------------------------
 
