@@ -14,6 +14,12 @@ c.ServerApp.allow_root = True
 state = Path(mkdtemp(prefix="hpc-ui-tests-"))
 c.Favorites.store_path = str(state / "favorites.json")
 c.Recents.store_path = str(state / "recents.json")
+# Site favorites: the root (usable) and one whose variable is unset (greyed).
+c.Favorites.site_favorites = [
+    {"path": ".", "name": "Jupyter root"},
+    {"path": "$HPC_UI_TESTS_UNSET/project", "name": "Unset project"},
+]
+c.Favorites.legacy_settings_path = str(state / "no-legacy-favorites.jupyterlab-settings")
 here = Path(__file__).parent
 c.CloneNotebooks.sources = [
     {

@@ -81,4 +81,175 @@ test.describe('Favorites', () => {
       `${tmpPath}/scratch/run1`
     );
   });
+
+  test('star toggles the current directory', async ({ page, tmpPath }) => {
+    await page.contents.createDirectory(`${tmpPath}/project`);
+    await page.sidebar.openTab('filebrowser');
+    await page.filebrowser.openDirectory(`${tmpPath}/project`);
+    const star = favorites(page).locator('.jp-hpc-Favorites-star');
+    await expect(star).toHaveAttribute('aria-pressed', 'false');
+    await star.click();
+    await expect(favorite(page, 'project')).toBeVisible();
+    await expect(star).toHaveAttribute('aria-pressed', 'true');
+    await star.click();
+    await expect(favorite(page, 'project')).toHaveCount(0);
+    await expect(star).toHaveAttribute('aria-pressed', 'false');
+  });
+
+  test('unusable favorites stay, greyed, with the reason', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.createDirectory(`${tmpPath}/mounted`);
+    await addByApi(page, `${tmpPath}/mounted`);
+    await page.contents.deleteDirectory(`${tmpPath}/mounted`);
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    const gone = favorite(page, 'mounted');
+    await expect(gone).toHaveClass(/jp-mod-unusable/);
+    await expect(gone).toHaveAttribute('title', /does not exist/);
+    const unset = favorite(page, 'Unset project');
+    await expect(unset).toHaveClass(/jp-mod-unusable/);
+    await expect(unset).toHaveAttribute(
+      'title',
+      /\$HPC_UI_TESTS_UNSET is not set/
+    );
+    // clicking it explains instead of navigating
+    await gone.click();
+    await expect(
+      page.locator('.jp-toast-message', { hasText: 'cannot be opened' })
+    ).toBeVisible();
+    // the directory comes back: the favorite works again
+    await page.contents.createDirectory(`${tmpPath}/mounted`);
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await expect(favorite(page, 'mounted')).not.toHaveClass(/jp-mod-unusable/);
+  });
+
+  test('a file favorite opens the file', async ({ page, tmpPath }) => {
+    await page.contents.uploadContent('hello', 'text', `${tmpPath}/notes.txt`);
+    await addByApi(page, `${tmpPath}/notes.txt`, 'Lab notes');
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await favorite(page, 'Lab notes').click();
+    await expect(
+      page.locator('.lm-TabBar-tab.lm-mod-current', { hasText: 'notes.txt' })
+    ).toBeVisible();
+  });
+
+  test('drag and drop reorders, palette and File menu open', async ({
+    page,
+    tmpPath
+  }) => {
+    for (const name of ['alpha', 'beta']) {
+      await page.contents.createDirectory(`${tmpPath}/${name}`);
+      await addByApi(page, `${tmpPath}/${name}`);
+    }
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await favorite(page, 'beta').dragTo(favorite(page, 'alpha'));
+    await expect
+      .poll(async () =>
+        (await serverNames(page)).filter(n => ['alpha', 'beta'].includes(n))
+      )
+      .toEqual(['beta', 'alpha']);
+    const names = favorites(page).locator('.jp-hpc-Favorites-name');
+    await expect(names.filter({ hasText: /^(alpha|beta)$/ })).toHaveText([
+      'beta',
+      'alpha'
+    ]);
+
+    // command palette: "Open Favorite: alpha"
+    await page.keyboard.press('Control+Shift+C');
+    await page.locator('.lm-CommandPalette-input').fill('Open Favorite: alpha');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => currentDirectory(page)).toBe(`${tmpPath}/alpha`);
+
+    // File > Favorites > beta
+    await page.menu.clickMenuItem('File>Favorites>beta');
+    await expect.poll(() => currentDirectory(page)).toBe(`${tmpPath}/beta`);
+  });
+
+  test('collapsed state and height are remembered', async ({ page }) => {
+    await page.sidebar.openTab('filebrowser');
+    const list = favorites(page).locator('.jp-hpc-Favorites-list');
+    await expect(list).toBeVisible();
+    const handle = favorites(page).locator('.jp-hpc-Favorites-resizer');
+    const box = (await handle.boundingBox())!;
+    const before = (await list.boundingBox())!.height;
+    // the layout is kept in the workspace state, saved shortly after a change
+    let saved = workspaceSaved(page, '"height":');
+    await page.mouse.move(box.x + box.width / 2, box.y + 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + 82, { steps: 5 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => (await list.boundingBox())!.height)
+      .toBeGreaterThan(before + 60);
+    const resized = (await list.boundingBox())!.height;
+    await saved;
+
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await expect
+      .poll(async () => Math.round((await list.boundingBox())?.height ?? 0))
+      .toBe(Math.round(resized));
+
+    saved = workspaceSaved(page, '"collapsed":true');
+    await favorites(page).locator('.jp-hpc-Favorites-collapser').click();
+    await expect(list).toHaveCount(0);
+    await saved;
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await expect(
+      favorites(page).locator('.jp-hpc-Favorites-collapser')
+    ).toHaveAttribute('aria-expanded', 'false');
+    await expect(list).toHaveCount(0);
+    await favorites(page).locator('.jp-hpc-Favorites-collapser').click();
+    await expect(list).toBeVisible();
+  });
+
+  test('site favorites can be hidden and restored', async ({ page }) => {
+    await page.sidebar.openTab('filebrowser');
+    await favorite(page, 'Unset project').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Hide Site Favorite' }).click();
+    await expect(favorite(page, 'Unset project')).toHaveCount(0);
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await expect(favorite(page, 'Unset project')).toHaveCount(0);
+    await favorites(page)
+      .getByRole('button', { name: /Restore 1 hidden site favorite/ })
+      .click();
+    await expect(favorite(page, 'Unset project')).toBeVisible();
+  });
 });
+
+async function addByApi(
+  page: IJupyterLabPageFixture,
+  path: string,
+  name?: string
+): Promise<void> {
+  const response = await page.request.post('/hpc/favorites', {
+    data: name ? { path, name } : { path }
+  });
+  expect(response.status()).toBe(201);
+}
+
+/** Wait until the workspace state holding `text` is saved. */
+function workspaceSaved(
+  page: IJupyterLabPageFixture,
+  text: string
+): Promise<unknown> {
+  return page.waitForRequest(
+    r =>
+      r.url().includes('/api/workspaces') &&
+      r.method() === 'PUT' &&
+      (r.postData() ?? '').includes(text)
+  );
+}
+
+async function serverNames(page: IJupyterLabPageFixture): Promise<string[]> {
+  const response = await page.request.get('/hpc/favorites');
+  const body = await response.json();
+  return body.favorites.map((f: { name: string }) => f.name);
+}

@@ -39,7 +39,8 @@ export async function openFavorite(
         '"%1" cannot be opened: %2',
         favorite.name,
         favorite.reason ?? ''
-      )
+      ),
+      { autoClose: 8000 }
     );
     return;
   }

@@ -1,5 +1,4 @@
 import {
-  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
@@ -11,11 +10,11 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { fileIcon, MenuSvg } from '@jupyterlab/ui-components';
 import { DisposableSet } from '@lumino/disposable';
-import { AccordionPanel } from '@lumino/widgets';
 
 import { addCommands, CommandIDs, openFavorite } from './commands';
+import { normalize } from './model';
 import { FavoritesModel } from './model';
-import { FavoritesSection } from './section';
+import { FavoritesSection, ISectionLayout } from './section';
 import { displayed, SortBy } from './sort';
 import { IFavorites } from './tokens';
 
@@ -23,11 +22,6 @@ export * from './tokens';
 
 const PLUGIN_ID = '@jupyterlab-hpc/favorites:plugin';
 const LAYOUT_KEY = '@jupyterlab-hpc/favorites:section';
-
-interface ILayout {
-  sizes: number[];
-  expanded: boolean;
-}
 
 const plugin: JupyterFrontEndPlugin<IFavorites> = {
   id: PLUGIN_ID,
@@ -41,8 +35,7 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
     ISettingRegistry,
     IStateDB,
     ICommandPalette,
-    IMainMenu,
-    ILayoutRestorer
+    IMainMenu
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -63,10 +56,16 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
       fileIcon: name =>
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
       open: favorite => void openFavorite(app, browser, favorite, trans),
-      sortBy: () => sortBy
+      sortBy: () => sortBy,
+      star: {
+        isFavorite: () => model.has(normalize(browser.model.path)),
+        label: () => app.commands.label(CommandIDs.toggleCurrent),
+        toggle: () => void app.commands.execute(CommandIDs.toggleCurrent)
+      }
     });
-    // At the top of the file browser's accordion: collapsible and resizable.
+    // At the top of the file browser sidebar, above the breadcrumbs.
     browser.insertWidget(0, section);
+    browser.model.pathChanged.connect(() => section.update());
     addCommands(app, model, browser, trans);
 
     if (settingRegistry) {
@@ -127,43 +126,22 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
     void app.restored.then(async () => {
       await model.list();
       if (state) {
-        await restoreLayout(browser, section, state);
+        // Keep the section's height and collapsed state across reloads.
+        const saved = (await state.fetch(LAYOUT_KEY).catch(() => null)) as
+          ISectionLayout | null | undefined;
+        if (saved && typeof saved.collapsed === 'boolean') {
+          section.layoutState = {
+            collapsed: saved.collapsed,
+            height: typeof saved.height === 'number' ? saved.height : null
+          };
+        }
+        section.layoutChanged.connect((_, layout) => {
+          void state.save(LAYOUT_KEY, layout as any);
+        });
       }
     });
     return model;
   }
 };
-
-/** Keep the section's height and collapsed state across reloads. */
-async function restoreLayout(
-  browser: IDefaultFileBrowser,
-  section: FavoritesSection,
-  state: IStateDB
-): Promise<void> {
-  const accordion = browser.content as AccordionPanel;
-  if (!(accordion instanceof AccordionPanel)) {
-    return;
-  }
-  const saved = (await state.fetch(LAYOUT_KEY).catch(() => null)) as
-    ILayout | null | undefined;
-  const index = () => accordion.widgets.indexOf(section);
-  if (saved && Array.isArray(saved.sizes)) {
-    if (saved.sizes.length === accordion.widgets.length) {
-      accordion.setRelativeSizes(saved.sizes);
-    }
-    if (saved.expanded === false && index() >= 0) {
-      accordion.collapse(index());
-    }
-  }
-  const save = () => {
-    const layout: ILayout = {
-      sizes: accordion.relativeSizes(),
-      expanded: !section.isHidden
-    };
-    void state.save(LAYOUT_KEY, layout as any);
-  };
-  accordion.handleMoved.connect(save);
-  accordion.expansionToggled.connect(save);
-}
 
 export default plugin;

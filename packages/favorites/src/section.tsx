@@ -1,12 +1,16 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
+  caretDownIcon,
+  caretRightIcon,
   fileIcon,
   folderIcon,
   LabIcon,
-  ReactWidget,
-  UseSignal
+  ReactWidget
 } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import { ISignal, Signal } from '@lumino/signaling';
+import React, { useRef, useState } from 'react';
+
+import { starEmptyIcon, starFilledIcon } from './icons';
 
 import { FavoritesModel } from './model';
 import { displayed, moveIndex, SortBy, tooltip, usable } from './sort';
@@ -21,7 +25,19 @@ export interface ISectionOptions {
   /** Navigate to a directory or open a file. */
   open: (favorite: IFavorite) => void;
   sortBy: () => SortBy;
+  /** The star of the header: is the file browser's directory a favorite, and toggle it. */
+  star: { isFavorite: () => boolean; label: () => string; toggle: () => void };
 }
+
+/** The section's size and state, remembered across reloads. */
+export interface ISectionLayout {
+  collapsed: boolean;
+  /** Height of the list in pixels; null: fit the content (up to a limit). */
+  height: number | null;
+}
+
+const MIN_HEIGHT = 24;
+const MAX_HEIGHT = 1000;
 
 /** MIME type of a favorite dragged within the section (reordering). */
 const DRAG_MIME = 'application/x-jupyterlab-hpc-favorite';
@@ -94,7 +110,10 @@ function Item(props: {
   );
 }
 
-function FavoritesList(props: { options: ISectionOptions }): JSX.Element {
+function FavoritesList(props: {
+  options: ISectionOptions;
+  height: number | null;
+}): JSX.Element {
   const { model, trans } = props.options;
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const [dismissed, setDismissed] = useState<string | null>(null);
@@ -127,7 +146,15 @@ function FavoritesList(props: { options: ISectionOptions }): JSX.Element {
           )}
         </div>
       )}
-      <ul className="jp-hpc-Favorites-list" aria-label={trans.__('Favorites')}>
+      <ul
+        className="jp-hpc-Favorites-list"
+        aria-label={trans.__('Favorites')}
+        style={
+          props.height === null
+            ? undefined
+            : { height: props.height, maxHeight: 'none' }
+        }
+      >
         {shown.map(favorite => (
           <Item
             key={favorite.id}
@@ -155,9 +182,91 @@ function FavoritesList(props: { options: ISectionOptions }): JSX.Element {
   );
 }
 
+function Header(props: {
+  options: ISectionOptions;
+  collapsed: boolean;
+  toggle: () => void;
+}): JSX.Element {
+  const { trans, star, model } = props.options;
+  const caret = props.collapsed ? caretRightIcon : caretDownIcon;
+  const starred = star.isFavorite();
+  const StarIcon = starred ? starFilledIcon : starEmptyIcon;
+  const count = model.favorites.filter(f => !f.hidden).length;
+  return (
+    <div className="jp-hpc-Favorites-header">
+      <button
+        className="jp-hpc-Favorites-collapser"
+        aria-expanded={!props.collapsed}
+        title={
+          props.collapsed
+            ? trans.__('Show favorites')
+            : trans.__('Hide favorites')
+        }
+        onClick={props.toggle}
+      >
+        <caret.react tag="span" />
+        <span className="jp-hpc-Favorites-title">{trans.__('Favorites')}</span>
+        {props.collapsed && count > 0 && (
+          <span className="jp-hpc-Favorites-count">{count}</span>
+        )}
+      </button>
+      <button
+        className={'jp-hpc-Favorites-star' + (starred ? ' jp-mod-starred' : '')}
+        aria-pressed={starred}
+        title={star.label()}
+        aria-label={star.label()}
+        onClick={star.toggle}
+      >
+        <StarIcon.react tag="span" />
+      </button>
+    </div>
+  );
+}
+
+/** Drag the bottom edge of the list to change its height. */
+function Resizer(props: {
+  list: () => HTMLElement | null;
+  resize: (height: number, done: boolean) => void;
+  label: string;
+}): JSX.Element {
+  const start = useRef<{ y: number; height: number } | null>(null);
+  const heightAt = (y: number) => {
+    const s = start.current!;
+    return Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, s.height + y - s.y));
+  };
+  return (
+    <div
+      className="jp-hpc-Favorites-resizer"
+      role="separator"
+      aria-orientation="horizontal"
+      aria-label={props.label}
+      onPointerDown={event => {
+        const list = props.list();
+        if (!list) {
+          return;
+        }
+        event.preventDefault();
+        event.currentTarget.setPointerCapture(event.pointerId);
+        start.current = { y: event.clientY, height: list.offsetHeight };
+      }}
+      onPointerMove={event => {
+        if (start.current) {
+          props.resize(heightAt(event.clientY), false);
+        }
+      }}
+      onPointerUp={event => {
+        if (start.current) {
+          props.resize(heightAt(event.clientY), true);
+          start.current = null;
+        }
+      }}
+    />
+  );
+}
+
 /**
- * The Favorites section at the top of the file browser sidebar (a section of
- * its accordion, so it can be collapsed and resized).
+ * The Favorites section at the top of the file browser sidebar: collapsible,
+ * with a height the user can drag and that is remembered.
  */
 export class FavoritesSection extends ReactWidget {
   constructor(private readonly options: ISectionOptions) {
@@ -165,16 +274,58 @@ export class FavoritesSection extends ReactWidget {
     this.addClass('jp-hpc-Favorites');
     this.id = 'jp-hpc-favorites';
     this.title.label = options.trans.__('Favorites');
-    this.title.caption = options.trans.__(
-      'Your bookmarked files and directories'
-    );
+    options.model.changed.connect(() => this.update());
+  }
+
+  get layoutState(): ISectionLayout {
+    return { ...this._sectionLayout };
+  }
+
+  set layoutState(value: ISectionLayout) {
+    this._sectionLayout = { ...value };
+    this.update();
+  }
+
+  /** Emitted when the user collapsed, expanded or resized the section. */
+  get layoutChanged(): ISignal<this, ISectionLayout> {
+    return this._layoutChanged;
   }
 
   render(): JSX.Element {
+    const { collapsed, height } = this._sectionLayout;
     return (
-      <UseSignal signal={this.options.model.changed}>
-        {() => <FavoritesList options={this.options} />}
-      </UseSignal>
+      <>
+        <Header
+          options={this.options}
+          collapsed={collapsed}
+          toggle={() =>
+            this._setLayout({ collapsed: !collapsed, height }, true)
+          }
+        />
+        {!collapsed && (
+          <>
+            <FavoritesList options={this.options} height={height} />
+            <Resizer
+              label={this.options.trans.__('Resize favorites')}
+              list={() => this.node.querySelector('.jp-hpc-Favorites-list')}
+              resize={(h, done) =>
+                this._setLayout({ collapsed, height: h }, done)
+              }
+            />
+          </>
+        )}
+      </>
     );
   }
+
+  private _setLayout(layout: ISectionLayout, save: boolean): void {
+    this._sectionLayout = layout;
+    this.update();
+    if (save) {
+      this._layoutChanged.emit({ ...layout });
+    }
+  }
+
+  private _sectionLayout: ISectionLayout = { collapsed: false, height: null };
+  private _layoutChanged = new Signal<this, ISectionLayout>(this);
 }
