@@ -259,9 +259,13 @@ test.describe('Recent panel', () => {
     await expect(item(back, notes)).toHaveCount(0);
 
     // Clear, ticking "also pinned": nothing left
-    await item(back, run2).hover();
-    await item(back, run2).locator('.jp-hpc-Recents-pin').click();
+    // (pinned from the context menu this time)
+    await item(back, run2).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Pin to the Top' }).click();
     await expect(back.locator('[data-group="pinned"]')).toBeVisible();
+    await item(back, run2).click({ button: 'right' });
+    await expect(page.getByRole('menuitem', { name: 'Unpin' })).toBeVisible();
+    await page.keyboard.press('Escape');
     await back.locator('.jp-hpc-Recents-clear').click();
     const dialog = page.locator('.jp-Dialog');
     await dialog.getByRole('checkbox').check();
