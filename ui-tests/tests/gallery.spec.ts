@@ -211,4 +211,15 @@ test.describe('Notebook gallery', () => {
     await expect(report).toHaveCount(0);
     fs.rmSync(folder, { recursive: true, force: true });
   });
+
+  test("a card's context menu copies a link for sharing", async ({ page }) => {
+    await openGallery(page);
+    await card(page, 'hello-hpc.ipynb').click({ button: 'right' });
+    const menu = page.locator('.lm-Menu');
+    await expect(menu.getByText('Clone', { exact: true })).toBeVisible();
+    await menu.getByText('Copy Link for Sharing').click();
+    await expect(page.locator('.Toastify__toast').last()).toContainText(
+      `Link copied: ${BASE}/hpc/clone/link?source=examples&path=hello-hpc.ipynb`
+    );
+  });
 });

@@ -4,12 +4,14 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import {
+  Clipboard,
   ICommandPalette,
   MainAreaWidget,
   Notification,
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
@@ -24,6 +26,9 @@ import type { INotebookInfo, IParameter } from './tokens';
 
 const COMMAND_OPEN = 'hpc-gallery:open';
 const COMMAND_CLONE = 'hpc-gallery:clone';
+const COMMAND_CLONE_CARD = 'hpc-gallery:clone-card';
+const COMMAND_PREVIEW_CARD = 'hpc-gallery:preview-card';
+const COMMAND_COPY_LINK = 'hpc-gallery:copy-link';
 /** Query parameters set by `{base_url}hpc/clone/link` when it redirects to JupyterLab. */
 const LINK_SOURCE = 'hpc-clone-source';
 const LINK_PATH = 'hpc-clone-path';
@@ -202,6 +207,56 @@ const plugin: JupyterFrontEndPlugin<void> = {
           return;
         }
         await clone(nb, true);
+      }
+    });
+
+    /** The card under the context menu (its data-source / data-path attributes). */
+    const cardAtMenu = (): INotebookInfo | undefined => {
+      const node = app.contextMenuHitTest(n =>
+        n.classList.contains('jp-hpc-Gallery-card')
+      );
+      const source = node?.dataset.source;
+      const path = node?.dataset.path;
+      return source && path ? getModel().find(source, path) : undefined;
+    };
+    app.commands.addCommand(COMMAND_CLONE_CARD, {
+      label: trans.__('Clone'),
+      execute: () => {
+        const nb = cardAtMenu();
+        return nb ? clone(nb, false) : undefined;
+      }
+    });
+    app.commands.addCommand(COMMAND_PREVIEW_CARD, {
+      label: trans.__('Preview'),
+      execute: () => {
+        const nb = cardAtMenu();
+        return nb ? openPreview(nb) : undefined;
+      }
+    });
+    app.commands.addCommand(COMMAND_COPY_LINK, {
+      label: trans.__('Copy Link for Sharing'),
+      caption: trans.__(
+        'A link that opens JupyterLab and offers to clone this notebook'
+      ),
+      // links work for the site's sources only, not for folders a user added
+      isEnabled: () => {
+        const nb = cardAtMenu();
+        return !!nb && !getModel().sources.find(s => s.id === nb.source)?.user;
+      },
+      execute: () => {
+        const nb = cardAtMenu();
+        if (!nb) {
+          return;
+        }
+        const url = URLExt.join(
+          PageConfig.getBaseUrl(),
+          'hpc/clone/link' +
+            URLExt.objectToQueryString({ source: nb.source, path: nb.path })
+        );
+        Clipboard.copyToSystem(url);
+        Notification.info(trans.__('Link copied: %1', url), {
+          autoClose: 4000
+        });
       }
     });
 
