@@ -370,3 +370,12 @@ def test_index_cache_follows_deletions_and_manifest(shared):
     intro = next(n for n in source.notebooks() if n["path"] == "intro.ipynb")
     assert intro["title"] == "Intro to tomography"
     assert source.reads == 4  # none of this re-opened a notebook
+
+
+def test_scan_limit_lists_part_with_a_warning(shared):
+    source = DirectorySource({"id": "s", "path": str(shared)}, max_size=50_000)
+    source.max_entries = 100
+    assert len(source.notebooks()) == 5 and source.warning is None
+    source.max_entries = 3  # the top folder alone has more entries
+    assert source.notebooks() == [] and "Only part of" in source.warning
+    assert source.status()["available"] is True and "Only part of" in source.status()["error"]

@@ -22,6 +22,11 @@ class CloneNotebooks(Configurable):
     max_notebook_size = Int(100 * 1024 * 1024, help="Largest notebook (bytes) that may be previewed or cloned.").tag(
         config=True
     )
+    max_scan_entries = Int(
+        200_000,
+        help="""Files and folders looked at per source and listing: a folder holding more (say, a whole
+        file system added as a source) is listed partially, with a warning.""",
+    ).tag(config=True)
     git_refresh_interval = Float(
         3600.0, help="Seconds after which a git source is fetched again when listed (0: on every listing)."
     ).tag(config=True)

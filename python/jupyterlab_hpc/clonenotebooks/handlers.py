@@ -112,7 +112,8 @@ class NotebooksHandler(CloneHandler):
 
         def listing(source):
             try:
-                return source.listing(), None
+                entries = source.listing()
+                return entries, ({"source": source.id, "message": source.warning} if source.warning else None)
             except SourceError as error:
                 return [], {"source": source.id, "message": str(error)}
 

@@ -46,6 +46,7 @@ class SourceRegistry:
                 )
             else:
                 source = DirectorySource(spec, max_size=self.config.max_notebook_size, user=user)
+            source.max_entries = self.config.max_scan_entries
             self._objects[spec["id"]] = (key, source)
             return source
 

@@ -50,6 +50,9 @@ class DirectorySource:
         self.user = user
         self.max_size = max_size
         self.reads = 0
+        self.max_entries = 200_000
+        #: set when the last scan stopped at ``max_entries``
+        self.warning: str | None = None
         self._index: dict[str, tuple[int, int, dict[str, Any]]] = {}
         self._manifest: tuple[int, dict[str, dict[str, Any]]] = (-1, {})
         self._listing: list[tuple[dict[str, Any], str]] = []
@@ -73,6 +76,8 @@ class DirectorySource:
             self.prepare()
             self._check_root()
             info["available"] = True
+            if self.warning:
+                info["error"] = self.warning
         except SourceError as error:
             info["available"] = False
             info["error"] = str(error)
@@ -153,12 +158,20 @@ class DirectorySource:
         """(relative path, stat) of every notebook; hidden and checkpoint folders skipped."""
         prefix = len(str(root)) + 1
         stack = [str(root)]
+        seen = 0
+        self.warning = None
         while stack:
             folder = stack.pop()
             try:
                 entries = list(os.scandir(folder))
             except OSError:
                 continue
+            seen += len(entries)
+            if seen > self.max_entries:
+                self.warning = (
+                    f"Only part of {root} is listed: it holds more than {self.max_entries} files and folders."
+                )
+                return
             for entry in entries:
                 name = entry.name
                 if name.startswith(".") or name in SKIP_DIRS:
