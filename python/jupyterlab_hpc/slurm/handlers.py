@@ -44,6 +44,10 @@ class StatusHandler(SlurmHandler):
 
 
 class JobsHandler(SlurmHandler):
+    def compute_etag(self):
+        # Tornado would hash the whole answer (tens of MB for a big queue) for an ETag nobody uses.
+        return None
+
     @web.authenticated
     @authorized
     async def get(self):

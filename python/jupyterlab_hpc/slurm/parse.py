@@ -307,7 +307,7 @@ _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 class JobList:
     """One squeue's jobs, kept as JSON text per job so answers are assembled, not re-encoded."""
 
-    def __init__(self, users: list[str], fragments: list[str], updated_at: float, user: str):
+    def __init__(self, users: list[str], fragments: list[bytes], updated_at: float, user: str):
         self.users = users
         self.fragments = fragments
         self.updated_at = updated_at
@@ -320,8 +320,15 @@ class JobList:
 
     def to_json(self) -> bytes:
         if self._json is None:  # requests sharing this list share its encoding too
-            tail = _encode({"updated_at": self.updated_at, "user": self.user})
-            self._json = ('{"jobs":[' + ",".join(self.fragments) + "]," + tail[1:]).encode("utf-8")
+            head = b'{"jobs":['
+            tail = b"]," + _encode({"updated_at": self.updated_at, "user": self.user})[1:].encode("utf-8")
+            parts = self.fragments
+            if parts:  # glue head and tail to the ends: one copy of a body that may weigh 40 MB
+                parts = [head + parts[0], *parts[1:]]
+                parts[-1] = parts[-1] + tail
+                self._json = b",".join(parts)
+            else:
+                self._json = head + tail
         return self._json
 
     def as_dict(self) -> dict:
@@ -337,7 +344,7 @@ class SqueueCache:
     """
 
     def __init__(self, decorate=None):
-        self._known: dict[str, tuple[str, str]] = {}
+        self._known: dict[str, tuple[str, bytes]] = {}
         self._decorate = decorate  # adds fields to a freshly parsed job (e.g. work_dir_path)
 
     def parse(self, output: str, updated_at: float, user: str) -> JobList:
@@ -353,10 +360,10 @@ class SqueueCache:
 class SqueueSession:
     def __init__(self, cache: SqueueCache):
         self._cache = cache
-        self._fresh: dict[str, tuple[str, str]] = {}
+        self._fresh: dict[str, tuple[str, bytes]] = {}
         self._rest = ""
         self.users: list[str] = []
-        self.fragments: list[str] = []
+        self.fragments: list[bytes] = []
 
     def feed(self, text: str) -> None:
         records = (self._rest + text).split(SEP + "\n")
@@ -383,7 +390,7 @@ class SqueueSession:
                 job = job_from_values(values)
                 if decorate:
                     decorate(job)
-                entry = (job["user"], _encode(job))
+                entry = (job["user"], _encode(job).encode("utf-8"))
             fresh[record] = entry
             users.append(entry[0])
             fragments.append(entry[1])
