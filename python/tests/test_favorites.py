@@ -346,3 +346,33 @@ async def test_legacy_jlab_enhanced_favorites_imported_once(api, hpc_config, jp_
     assert users == [("scratch/run1", "Run 1", True), ("notes.txt", "notes.txt", True)]
     code, answer = await api("favorites", "import", method="POST", body={"source": "@jlab-enhanced/favorites"})
     assert answer["added"] == 0
+
+
+async def test_symlinks_are_followed_and_confined(api, jp_root_dir, tmp_path):
+    outside = tmp_path / "outside-root"
+    outside.mkdir()
+    (jp_root_dir / "escape").symlink_to(outside)
+    (jp_root_dir / "shortcut").symlink_to(jp_root_dir / "scratch" / "run1")
+    # adding through a link that leaves the root is refused
+    code, body = await api("favorites", method="POST", body={"path": "escape"})
+    assert code == 403 and "outside" in body["message"]
+    code, fav = await api("favorites", method="POST", body={"path": "shortcut"})
+    assert code == 201 and fav["resolved"] == "scratch/run1" and fav["type"] == "directory"
+    # a link retargeted outside the root later: kept, greyed
+    (jp_root_dir / "shortcut").unlink()
+    (jp_root_dir / "shortcut").symlink_to(outside)
+    item = by_path(await listing(api), "shortcut")
+    assert item["exists"] is False and item["resolved"] is None and "outside" in item["reason"]
+
+
+def test_walk_agrees_with_realpath(tmp_path):
+    from jupyterlab_hpc.favorites.resolve import Walk
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "f.txt").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "link" / "b")
+    walk = Walk(str(tmp_path))
+    for rel in ["a", "a/b", "a/f.txt", "link", "link/b", "link/f.txt", "a/loop", "link/loop", "missing/x", "a/nope"]:
+        path = str(tmp_path / rel)
+        assert walk.realpath(path) == os.path.realpath(path), rel

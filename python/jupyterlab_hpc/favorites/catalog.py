@@ -19,7 +19,7 @@ from ..validate import RootPaths, check_path_text, require_str
 from .config import Favorites
 from .legacy import SOURCE as LEGACY_SOURCE
 from .legacy import read_legacy
-from .resolve import disk_path, duplicate_key, has_variables, resolve
+from .resolve import Walk, disk_path, duplicate_key, has_variables, resolve
 from .store import FavoritesStore
 
 log = logging.getLogger("jupyterlab_hpc")
@@ -85,7 +85,8 @@ class Catalog:
         hidden = set(doc["hidden"])
         entries = [dict(e, hidden=e["id"] in hidden) for e in self.site_entries()]
         entries += [dict(item, source="user", hidden=False) for item in doc["favorites"]]
-        favorites = [self._describe(entry) for entry in entries]
+        walk = Walk(str(self.roots.root))  # shared by the favorites of this listing
+        favorites = [self._describe(entry, walk) for entry in entries]
         answer: dict[str, Any] = {
             "favorites": favorites,
             "store_error": None,
@@ -103,8 +104,8 @@ class Catalog:
             }
         return answer
 
-    def _describe(self, entry: dict[str, Any]) -> dict[str, Any]:
-        where = resolve(entry["path"], self.roots)
+    def _describe(self, entry: dict[str, Any], walk: Walk | None = None) -> dict[str, Any]:
+        where = resolve(entry["path"], self.roots, walk=walk)
         return {
             "id": entry["id"],
             "path": entry["path"],

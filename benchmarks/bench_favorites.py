@@ -1,0 +1,185 @@
+"""Benchmark of ``GET hpc/favorites``: 500 favorites, every one expanded and existence-checked.
+
+Starts a real Jupyter server (favorites extension only), seeds the store with
+500 favorites (directories and files; some through ``$BENCH_DATA``, some
+missing on disk, some with an unset variable) plus two site favorites and a
+group template, then lists them over HTTP. The server-side time is the one the
+server logs for each request (tornado's ``request_time``, at DEBUG level); the
+client time adds HTTP and JSON decoding. A second figure times the listing
+function alone, in process. Target: under 50 ms server-side.
+
+    /work/main/.venv/bin/python benchmarks/bench_favorites.py [--favorites 500] [--runs 21]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+TOKEN = "bench-favorites"
+TARGET_MS = 50.0
+LOG_LINE = re.compile(r"\b200 GET /hpc/favorites \(.*\) ([\d.]+)ms")
+
+
+def machine() -> str:
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{system}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[float, dict]:
+    request = urllib.request.Request(url)
+    request.add_header("Authorization", f"token {TOKEN}")
+    start = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local server)
+        payload = json.loads(response.read())
+    return time.perf_counter() - start, payload
+
+
+def seed(root: Path, store: Path, count: int) -> dict[str, int]:
+    """Write ``count`` favorites; returns how many of each kind."""
+    kinds = {"directory": 0, "file": 0, "via $BENCH_DATA": 0, "missing": 0, "unset variable": 0}
+    items = []
+    for i in range(count):
+        folder = root / f"project{i % 25:02d}" / f"run{i:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "out.log").write_text("x")
+        if i % 20 == 0:
+            path, kind = f"project{i % 25:02d}/gone{i:04d}", "missing"
+        elif i % 20 == 1:
+            path, kind = f"$BENCH_UNSET/run{i:04d}", "unset variable"
+        elif i % 5 == 2:
+            path, kind = f"$BENCH_DATA/project{i % 25:02d}/run{i:04d}", "via $BENCH_DATA"
+        elif i % 2:
+            path, kind = f"project{i % 25:02d}/run{i:04d}/out.log", "file"
+        else:
+            path, kind = f"project{i % 25:02d}/run{i:04d}", "directory"
+        kinds[kind] += 1
+        items.append({"id": f"b{i:05d}", "path": path, "name": f"fav {i}"})
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps({"version": 1, "favorites": items, "hidden": [], "imported": []}))
+    return kinds
+
+
+def in_process(root: Path, store: Path, runs: int) -> list[float]:
+    from jupyterlab_hpc.favorites.catalog import Catalog
+    from jupyterlab_hpc.favorites.config import Favorites
+
+    config = Favorites(store_path=str(store), site_favorites=SITE, group_favorites=str(root / "groups" / "{group}"))
+    catalog = Catalog(config, str(root))
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        json.dumps(catalog.list())
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+SITE = [{"path": "$BENCH_DATA", "name": "Data"}, {"path": "$HOME", "name": "Home"}]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--favorites", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="bench-favorites-") as tmp:
+        tmp = Path(tmp)
+        root, store = tmp / "root", tmp / "state" / "favorites.json"
+        root.mkdir()
+        kinds = seed(root, store, args.favorites)
+        env = dict(os.environ, BENCH_DATA=str(root))
+        env.pop("BENCH_UNSET", None)
+        os.environ.update(BENCH_DATA=str(root))
+        os.environ.pop("BENCH_UNSET", None)
+        port = free_port()
+        config_file = tmp / "bench_config.py"
+        config_file.write_text(
+            f"c.Favorites.store_path = {str(store)!r}\n"
+            f"c.Favorites.site_favorites = {SITE!r}\n"
+            f"c.Favorites.group_favorites = {str(root / 'groups' / '{group}')!r}\n"
+        )
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_server", f"--ServerApp.port={port}", f"--ServerApp.root_dir={root}",
+             f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False", "--allow-root",
+             "--ServerApp.jpserver_extensions={'jupyterlab_hpc.favorites': True}",
+             f"--config={config_file}",
+             "--ServerApp.log_level=DEBUG"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+        )  # fmt: skip
+        logged: list[float] = []
+
+        def read_log() -> None:
+            for line in server.stderr:
+                if match := LOG_LINE.search(line):
+                    logged.append(float(match[1]))
+
+        threading.Thread(target=read_log, daemon=True).start()
+        base = f"http://127.0.0.1:{port}/hpc/favorites"
+        try:
+            for _ in range(300):
+                try:
+                    get(f"{base}/status")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            _, first = get(base)
+            users = [f for f in first["favorites"] if f["source"] == "user"]
+            assert len(users) == args.favorites, len(users)
+            unusable = kinds["missing"] + kinds["unset variable"]
+            assert sum(not f["exists"] for f in users) == unusable
+            time.sleep(0.5)
+            logged.clear()
+            client = [get(base)[0] * 1000 for _ in range(args.runs)]
+            time.sleep(0.5)
+            server_ms = list(logged)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        local = in_process(root, store, args.runs)
+
+    assert len(server_ms) == args.runs, f"read {len(server_ms)} GET log lines"
+    print(f"\nmachine: {machine()}")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other work on the machine slows every figure)")
+    print(f"{args.favorites} favorites + 2 site favorites: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+    print(f"median of {args.runs} runs\n")
+    print(f"| {'measure':<54} | {'median':>9} | {'max':>9} |")
+    print(f"|{'-' * 56}|{'-' * 11}|{'-' * 11}|")
+    for name, values in [
+        ("GET hpc/favorites, server-side (tornado request time)", server_ms),
+        ("GET hpc/favorites, client round trip", client),
+        ("Catalog.list() + JSON encoding, in process", local),
+    ]:
+        print(f"| {name:<54} | {statistics.median(values):>6.1f} ms | {max(values):>6.1f} ms |")
+    if statistics.median(server_ms) > TARGET_MS:
+        sys.exit(f"server-side median over the {TARGET_MS:.0f} ms target")
+
+
+if __name__ == "__main__":
+    main()
