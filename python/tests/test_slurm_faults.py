@@ -135,3 +135,18 @@ async def test_slurms_refusal_is_passed_through_per_id(api):
         assert roots in queue_ids()
     finally:
         scancel(roots, theirs)
+
+
+@slurm_config(lambda tmp: {"commands": {"sbatch": script(tmp / "sbatch", 'cat > /dev/null\necho "4242;clusterB"\n')}})
+async def test_sbatch_cluster_suffix(api):
+    # A federated / multi-cluster sbatch prints "<id>;<cluster>".
+    code, body = await api("slurm", "jobs", method="POST", body={"script": "#!/bin/bash\ntrue\n"})
+    assert code == 201 and body == {"id": "4242", "cluster": "clusterB"}
+
+
+@slurm_config(
+    lambda tmp: {"commands": {"sbatch": script(tmp / "sbatch", 'cat > /dev/null\necho "sbatch: error: odd" >&2\n')}}
+)
+async def test_sbatch_exit_0_without_an_id_is_a_failure(api):
+    code, body = await api("slurm", "jobs", method="POST", body={"script": "#!/bin/bash\ntrue\n"})
+    assert code == 400 and body["message"] == "sbatch: error: odd"
