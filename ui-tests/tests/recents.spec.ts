@@ -277,3 +277,44 @@ test.describe('Recent panel', () => {
     expect(await serverPaths(page)).toEqual([]);
   });
 });
+
+test.describe('Recent settings', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      '@jupyterlab-hpc/recents:plugin': {
+        recordDirectories: false,
+        excludePatterns: ['*.md', '/never/*']
+      }
+    }
+  });
+
+  test('folders and excluded paths are not recorded', async ({
+    page,
+    tmpPath
+  }) => {
+    const response = await page.request.delete('/hpc/recents?all=true');
+    expect(response.ok()).toBeTruthy();
+    await page.contents.uploadContent(
+      NOTEBOOK,
+      'text',
+      `${tmpPath}/kept.ipynb`
+    );
+    await page.contents.uploadContent('# x', 'text', `${tmpPath}/skipped.md`);
+    await page.contents.createDirectory(`${tmpPath}/folder`);
+
+    await page.filebrowser.refresh();
+    await page.filebrowser.open(`${tmpPath}/skipped.md`);
+    expect(
+      await page.notebook.openByPath(`${tmpPath}/kept.ipynb`)
+    ).toBeTruthy();
+    expect(
+      await page.filebrowser.openDirectory(`${tmpPath}/folder`)
+    ).toBeTruthy();
+    await page.waitForTimeout(2500); // past the 1.5 s folder delay
+
+    const panel = await openRecentPanel(page);
+    await expect(item(panel, `${tmpPath}/kept.ipynb`)).toBeVisible();
+    expect(await serverPaths(page)).toEqual([`${tmpPath}/kept.ipynb`]);
+  });
+});
