@@ -123,11 +123,7 @@ function SourceErrors(props: IProps): JSX.Element | null {
     <ul className="jp-hpc-Gallery-sourceErrors">
       {errors.map(e => (
         <li key={e.source} className="jp-hpc-Gallery-sourceError">
-          {trans.__(
-            '%1 cannot be listed: %2',
-            model.sourceName(e.source),
-            e.message
-          )}
+          {trans.__('%1: %2', model.sourceName(e.source), e.message)}
         </li>
       ))}
     </ul>
