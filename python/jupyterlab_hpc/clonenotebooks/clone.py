@@ -6,6 +6,7 @@ import ast
 import copy
 import json
 import keyword
+import logging
 import os
 import shutil
 from datetime import datetime, timezone
@@ -26,6 +27,7 @@ from ..validate import RootPaths
 from .sources import DirectorySource
 
 MAX_PARAMETERS = 200
+log = logging.getLogger("jupyterlab_hpc")
 
 
 def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
@@ -184,7 +186,11 @@ class Cloner:
             "version": provenance["version"],
             "cloned_at": provenance["cloned_at"],
         }
-        self.records.update(lambda data: data.setdefault("clones", []).append(record))
+        try:
+            self.records.update(lambda data: data.setdefault("clones", []).append(record))
+        except (OSError, AttributeError, TypeError) as error:
+            # the clone exists and is what the user asked for; only the update marker will miss it
+            log.warning("jupyterlab-hpc gallery: could not record the clone %s: %s", api_path, error)
         return {
             "path": api_path,
             "kernel": kernel["name"] if kernel else None,
