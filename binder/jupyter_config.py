@@ -6,7 +6,13 @@ c = get_config()  # noqa: F821
 c.ServerApp.allow_root = True
 here = os.path.dirname(os.path.abspath(__file__))
 c.CloneNotebooks.sources = [
-    {"id": "examples", "name": "Example notebooks", "type": "directory", "path": os.path.join(here, "gallery")},
+    {
+        "id": "examples",
+        "name": "Example notebooks",
+        "type": "directory",
+        "path": os.path.join(here, "gallery"),
+        "kernel": "python3",
+    },
 ]
 # $SCRATCH is set by scripts/demo to a folder inside the demo root; at a site it
 # is the user's own scratch directory. A favorite outside the Jupyter root (here
