@@ -1,8 +1,9 @@
 """Site configuration of the favorites feature (``c.Favorites.*``)."""
 
+import os
 from pathlib import Path
 
-from jupyter_core.paths import jupyter_data_dir
+from jupyter_core.paths import jupyter_config_dir, jupyter_data_dir
 from traitlets import Dict, List, Unicode, Union, default
 from traitlets.config import Configurable
 
@@ -38,9 +39,10 @@ class Favorites(Configurable):
 
     @default("legacy_settings_path")
     def _default_legacy_settings_path(self):
-        from jupyterlab.commands import get_user_settings_dir
-
-        return str(Path(get_user_settings_dir()) / "@jlab-enhanced" / "favorites" / "favorites.jupyterlab-settings")
+        # As jupyterlab.commands.get_user_settings_dir, without importing it (slow).
+        default = Path(jupyter_config_dir()) / "lab" / "user-settings"
+        settings = os.environ.get("JUPYTERLAB_SETTINGS_DIR") or str(default)
+        return str(Path(settings) / "@jlab-enhanced" / "favorites" / "favorites.jupyterlab-settings")
 
     @default("store_path")
     def _default_store_path(self):
