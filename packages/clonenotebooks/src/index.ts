@@ -19,6 +19,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 
 import { askClone } from './dialogs';
+import { galleryIcon } from './icons';
 import { GalleryModel } from './model';
 import { GalleryPanel, IGalleryActions } from './panel';
 import { NotebookPreview } from './preview';
@@ -163,6 +164,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(COMMAND_OPEN, {
       label: trans.__('Notebook Gallery'),
       caption: trans.__('Browse curated notebooks and clone one'),
+      icon: args => (args.isPalette ? undefined : galleryIcon),
       execute: () => {
         let widget = tracker.currentWidget;
         if (!widget || widget.isDisposed) {
@@ -170,6 +172,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           widget = new MainAreaWidget({ content: panel });
           widget.id = 'jp-hpc-gallery';
           widget.title.label = trans.__('Notebook Gallery');
+          widget.title.icon = galleryIcon;
           widget.title.closable = true;
           void tracker.add(widget);
           void getModel().refresh();
