@@ -1,5 +1,6 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
+import * as fs from 'fs';
 
 /**
  * The user's own flow: bookmark scratch/run1 from the file browser, find it
@@ -80,6 +81,34 @@ test.describe('Favorites', () => {
     expect(body.favorites.map((f: { path: string }) => f.path)).not.toContain(
       `${tmpPath}/scratch/run1`
     );
+  });
+
+  test('several selected items are added and removed at once', async ({
+    page,
+    tmpPath
+  }) => {
+    for (const name of ['sim-a', 'sim-b']) {
+      await page.contents.createDirectory(`${tmpPath}/${name}`);
+    }
+    await page.sidebar.openTab('filebrowser');
+    await page.filebrowser.openDirectory(tmpPath);
+    const listing = page.locator('.jp-DirListing-item');
+    await listing.filter({ hasText: 'sim-a' }).click();
+    await listing
+      .filter({ hasText: 'sim-b' })
+      .click({ modifiers: ['Control'] });
+    await listing.filter({ hasText: 'sim-b' }).click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Add to Favorites' }).click();
+    await expect(favorite(page, 'sim-a')).toBeVisible();
+    await expect(favorite(page, 'sim-b')).toBeVisible();
+
+    await listing.filter({ hasText: 'sim-b' }).click({ button: 'right' });
+    await expect(
+      page.getByRole('menuitem', { name: 'Add to Favorites' })
+    ).toHaveCount(0);
+    await page.getByRole('menuitem', { name: 'Remove from Favorites' }).click();
+    await expect(favorite(page, 'sim-a')).toHaveCount(0);
+    await expect(favorite(page, 'sim-b')).toHaveCount(0);
   });
 
   test('star toggles the current directory', async ({ page, tmpPath }) => {
@@ -221,6 +250,29 @@ test.describe('Favorites', () => {
       .getByRole('button', { name: /Restore 1 hidden site favorite/ })
       .click();
     await expect(favorite(page, 'Unset project')).toBeVisible();
+  });
+
+  test('a damaged store is set aside and reported', async ({ page }) => {
+    const status = await (
+      await page.request.get('/hpc/favorites/status')
+    ).json();
+    fs.writeFileSync(status.store, '{"favorites": [ broken');
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    const notice = favorites(page).locator('.jp-hpc-Favorites-notice');
+    await expect(notice).toContainText('damaged');
+    await expect(notice).toContainText('favorites.json.corrupt-');
+    // the user starts again from the site defaults
+    await expect(favorite(page, 'Jupyter root')).toBeVisible();
+    const backup = (await (await page.request.get('/hpc/favorites')).json())
+      .store_error.backup;
+    expect(fs.readFileSync(backup, 'utf-8')).toBe('{"favorites": [ broken');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toHaveCount(0);
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    await expect(favorite(page, 'Jupyter root')).toBeVisible();
+    await expect(notice).toHaveCount(0);
   });
 });
 

@@ -39,6 +39,25 @@ export interface ISectionLayout {
 const MIN_HEIGHT = 24;
 const MAX_HEIGHT = 1000;
 
+/** The damaged-store notice the user dismissed (by backup file), in this browser. */
+const DISMISSED_KEY = '@jupyterlab-hpc/favorites:dismissed-store-error';
+
+function readDismissed(): string | null {
+  try {
+    return window.localStorage.getItem(DISMISSED_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function saveDismissed(backup: string): void {
+  try {
+    window.localStorage.setItem(DISMISSED_KEY, backup);
+  } catch {
+    // storage disabled: the notice comes back on the next reload
+  }
+}
+
 /** MIME type of a favorite dragged within the section (reordering). */
 const DRAG_MIME = 'application/x-jupyterlab-hpc-favorite';
 
@@ -116,7 +135,9 @@ function FavoritesList(props: {
 }): JSX.Element {
   const { model, trans } = props.options;
   const [dropTarget, setDropTarget] = useState<string | null>(null);
-  const [dismissed, setDismissed] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<string | null>(() =>
+    readDismissed()
+  );
   const sortBy = props.options.sortBy();
   const shown = displayed(model.favorites, sortBy);
   const hiddenCount = model.favorites.filter(f => f.hidden).length;
@@ -128,7 +149,10 @@ function FavoritesList(props: {
           <span>{storeError.message}</span>
           <button
             className="jp-mod-styled jp-mod-reject"
-            onClick={() => setDismissed(storeError.backup)}
+            onClick={() => {
+              setDismissed(storeError.backup);
+              saveDismissed(storeError.backup);
+            }}
           >
             {trans.__('Dismiss')}
           </button>
