@@ -37,11 +37,11 @@ def slurm_config(make):
     return register
 
 
-def counting_squeue(tmp_path):
+def counting_squeue(tmp_path, window=60.0):
     counter = tmp_path / "squeue-calls"
     real = shutil.which("squeue")
     wrapper = script(tmp_path / "squeue", f'echo x >> "{counter}"\nsleep 0.3\nexec {real} "$@"\n')
-    return {"commands": {"squeue": wrapper}, "min_refresh_interval": 6.0}
+    return {"commands": {"squeue": wrapper}, "min_refresh_interval": window}
 
 
 def calls(tmp_path):
@@ -56,10 +56,18 @@ async def test_concurrent_requests_share_one_squeue(api, tmp_path):
     assert calls(tmp_path) == 1
     assert len({body["updated_at"] for _, body in answers}) == 1
     # Within the window, "mine" is served from the fresh cluster-wide list.
-    code, _ = await api("slurm", "jobs", params={"scope": "mine"})
+    code, body = await api("slurm", "jobs", params={"scope": "mine"})
     assert code == 200 and calls(tmp_path) == 1
-    await asyncio.sleep(6.1)
-    await asyncio.gather(*(api("slurm", "jobs", params={"scope": "all"}) for _ in range(5)))
+    assert body["updated_at"] == answers[0][1]["updated_at"] and all(job["user"] == "root" for job in body["jobs"])
+
+
+@slurm_config(lambda tmp: counting_squeue(tmp, window=3.0))
+async def test_the_refresh_window_expires(api, tmp_path):
+    for _ in range(3):
+        assert (await api("slurm", "jobs", params={"scope": "mine"}))[0] == 200
+    assert calls(tmp_path) == 1
+    await asyncio.sleep(3.1)
+    await asyncio.gather(*(api("slurm", "jobs", params={"scope": "mine"}) for _ in range(5)))
     assert calls(tmp_path) == 2
 
 

@@ -101,20 +101,22 @@ class CliBackend(SlurmBackend):
         return result
 
     # ------------------------------------------------------------------ jobs
-    async def list_jobs(self, scope: str) -> parse.JobList:
+    async def list_jobs(self, scope: str, on_fragments=None) -> parse.JobList:
+        """The queue; if this call is the one that runs squeue, ``on_fragments`` receives
+        the jobs' JSON while squeue still prints (the handler streams them to the browser)."""
         # A fresh cluster-wide list already holds the user's jobs: no second squeue.
         if scope == "mine":
             everything = self.job_lists.fresh("all")
             if everything is not None:
                 return everything.only(self.user)
-        return await self.job_lists.get(scope, lambda: self._squeue(scope))
+        return await self.job_lists.get(scope, lambda: self._squeue(scope, on_fragments))
 
-    async def _squeue(self, scope: str) -> parse.JobList:
+    async def _squeue(self, scope: str, on_fragments=None) -> parse.JobList:
         args = ["--noheader", "--array", "-O", parse.SQUEUE_FORMAT]
         if scope == "mine":
             args += ["-u", self.user]
         started = time.time()
-        session = self.parsed[scope].session()
+        session = self.parsed[scope].session(on_fragments)
         result = await self._run("squeue", args, on_stdout=session.feed)
         jobs = session.finish(started, self.user)
         # squeue may exit 0 and still have failed: an error and no jobs is a failure.

@@ -54,9 +54,13 @@ class JobsHandler(SlurmHandler):
         scope = self.get_query_argument("scope", "mine")
         if scope not in ("mine", "all"):
             raise web.HTTPError(400, f"Unknown scope '{scope[:40]}'; use 'mine' or 'all'.")
-        jobs = await self.slurm(self.backend.list_jobs(scope))
         self.set_header("Content-Type", "application/json")
-        self.finish(jobs.to_json())
+        stream = JobStream(self)
+        jobs = await self.slurm(self.backend.list_jobs(scope, stream.send))
+        if stream.started:
+            self.finish(jobs.tail())
+        else:
+            self.finish(jobs.to_json())
 
     @web.authenticated
     @authorized
@@ -95,6 +99,27 @@ class JobsHandler(SlurmHandler):
             if not _CONTROL.search(script_file.name):
                 options.append(("job-name", script_file.name))
         self.reply(await self.slurm(self.backend.submit(script, options, str(cwd))), 201)
+
+
+class JobStream:
+    """Sends the jobs while squeue still prints them, so a big queue's answer is mostly
+    on its way when squeue ends. Only once jobs arrive: a squeue that fails at once (no
+    output) still gets its 503/504/502."""
+
+    def __init__(self, handler: web.RequestHandler):
+        self.handler = handler
+        self.started = False
+        self.broken = False
+
+    def send(self, fragments: list[bytes]) -> None:
+        if self.broken:
+            return
+        try:
+            self.handler.write((b"," if self.started else b'{"jobs":[') + b",".join(fragments))
+            self.started = True
+            self.handler.flush()
+        except Exception:  # the browser went away: other requests may share this squeue
+            self.broken = True
 
 
 def read_script(path: Path) -> str:

@@ -318,6 +318,10 @@ class JobList:
         keep = [i for i, owner in enumerate(self.users) if owner == user]
         return JobList([self.users[i] for i in keep], [self.fragments[i] for i in keep], self.updated_at, self.user)
 
+    def tail(self) -> bytes:
+        """The end of the answer after the jobs were streamed."""
+        return b"]," + _encode({"updated_at": self.updated_at, "user": self.user})[1:].encode("utf-8")
+
     def to_json(self) -> bytes:
         if self._json is None:  # requests sharing this list share its encoding too
             head = b'{"jobs":['
@@ -352,14 +356,16 @@ class SqueueCache:
         session.feed(output)
         return session.finish(updated_at, user)
 
-    def session(self) -> SqueueSession:
-        """Parse one squeue run piece by piece (``feed``) while its output arrives."""
-        return SqueueSession(self)
+    def session(self, on_fragments=None) -> SqueueSession:
+        """Parse one squeue run piece by piece (``feed``) while its output arrives;
+        ``on_fragments`` gets each batch of new jobs' JSON (to send them at once)."""
+        return SqueueSession(self, on_fragments)
 
 
 class SqueueSession:
-    def __init__(self, cache: SqueueCache):
+    def __init__(self, cache: SqueueCache, on_fragments=None):
         self._cache = cache
+        self._on_fragments = on_fragments
         self._fresh: dict[str, tuple[str, bytes]] = {}
         self._rest = ""
         self.users: list[str] = []
@@ -380,6 +386,7 @@ class SqueueSession:
     def _add(self, records: list[str]) -> None:
         known, fresh, decorate = self._cache._known, self._fresh, self._cache._decorate
         users, fragments = self.users, self.fragments
+        before = len(fragments)
         width = len(SQUEUE_FIELDS)
         for record in records:
             entry = known.get(record)
@@ -394,3 +401,5 @@ class SqueueSession:
             fresh[record] = entry
             users.append(entry[0])
             fragments.append(entry[1])
+        if self._on_fragments and len(fragments) > before:
+            self._on_fragments(fragments[before:])
