@@ -40,7 +40,7 @@ def main() -> None:
     ]  # fmt: skip
     server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.1:{port}/lab?token={token}"
+        url = f"http://127.0.0.1:{port}/lab?reset&token={token}"
         for _ in range(120):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status?token={token}", timeout=2)
@@ -49,8 +49,10 @@ def main() -> None:
                 time.sleep(1)
         out = subprocess.run(
             ["node", str(here / "bench_slurm_ui.js"), url, str(rows), str(runs)],
-            check=True, capture_output=True, text=True, env={**os.environ},
+            check=False, capture_output=True, text=True, env={**os.environ},
         )  # fmt: skip
+        if out.returncode != 0:
+            sys.exit(f"browser side failed:\n{out.stderr[-3000:]}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
     finally:
         server.terminate()

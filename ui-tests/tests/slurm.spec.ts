@@ -67,7 +67,7 @@ test.afterAll(() => {
     }
   }
   try {
-    for (const name of ['form', 'refused', 'file']) {
+    for (const name of ['form', 'refused', 'file', 'editor']) {
       execFileSync('scancel', [`--name=${TAG}-${name}`]);
     }
   } catch {
@@ -309,5 +309,40 @@ test.describe('Slurm submission and outputs', () => {
     await expect(text).toContainText(`started in /`);
     await expect(text).toContainText(`done: ${TAG} <i>ok</i>`);
     await expect(text.locator('i')).toHaveCount(0);
+  });
+
+  test('the editor toolbar saves the script, then submits it', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(
+      '#!/bin/bash\n#SBATCH --hold\n',
+      'text',
+      `${tmpPath}/edited.slurm`
+    );
+    await page.filebrowser.openDirectory(tmpPath);
+    await page.filebrowser.open('edited.slurm');
+    const editor = page.locator('.jp-FileEditor .cm-content');
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    // unsaved until the button is used: the job must get this name
+    await page.keyboard.insertText(
+      `#SBATCH --job-name=${TAG}-editor\nsleep 60\n`
+    );
+    const button = page.locator('.jp-hpc-Slurm-submitEditor');
+    await expect(button).toBeVisible();
+    await button.click();
+    const toast = page.locator('.jp-toast-message', {
+      hasText: 'Submitted batch job'
+    });
+    await expect(toast).toBeVisible();
+    const id = /Submitted batch job (\d+)/.exec(
+      (await toast.textContent()) ?? ''
+    )![1];
+    submitted.push(id);
+    const name = execFileSync('squeue', ['--noheader', '-j', id, '-o', '%j'], {
+      encoding: 'utf-8'
+    }).trim();
+    expect(name).toBe(`${TAG}-editor`);
   });
 });

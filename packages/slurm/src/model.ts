@@ -260,7 +260,8 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       const scope: Scope = this._visible ? this._scope : 'mine';
       const reply = await call<IJobsReply>(`jobs?scope=${scope}`);
       this._user = reply.user;
-      this._announce(reply.jobs, reply.user);
+      // after the new list is rendered: comparing 100,000 jobs takes a while
+      window.setTimeout(() => this._announce(reply.jobs, reply.user), 300);
       if (scope === this._scope) {
         this._jobs = reply.jobs;
         this._updatedAt = reply.updated_at * 1000;

@@ -65,6 +65,7 @@ function PanelView(props: {
       >
         <SubmitForm
           key={formKey}
+          visible={view === 'submit'}
           model={options.model}
           editorServices={options.editorServices}
           defaultCwd={options.defaultCwd}

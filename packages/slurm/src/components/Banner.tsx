@@ -21,8 +21,14 @@ export function Banner(props: {
     return null;
   }
   let title: string;
-  if (unavailable) {
+  const missing =
+    unavailable &&
+    !!status.commands &&
+    /not found|no such file/i.test(status.reason ?? '');
+  if (missing) {
     title = trans.__('Slurm is not available on this server.');
+  } else if (unavailable) {
+    title = trans.__('The Slurm controller cannot be reached.');
   } else if (problem!.status === 504) {
     title = trans.__('Slurm did not answer in time.');
   } else if (problem!.status === 503) {
@@ -32,7 +38,7 @@ export function Banner(props: {
   } else {
     title = trans.__('The job list could not be refreshed.');
   }
-  const commands = unavailable ? status?.commands : undefined;
+  const commands = missing ? status?.commands : undefined;
   return (
     <div className="jp-hpc-Slurm-banner" role="alert">
       <div className="jp-hpc-Slurm-bannerTitle">{title}</div>

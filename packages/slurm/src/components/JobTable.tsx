@@ -39,8 +39,7 @@ export function JobTable(props: IJobTableProps): JSX.Element {
     count: rows.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 15,
-    getItemKey: index => rows[index].id
+    overscan: 15
   });
 
   // bring a just-submitted job into view once it is listed

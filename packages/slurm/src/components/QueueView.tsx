@@ -42,7 +42,6 @@ interface IActionReport {
 export function QueueView(props: IQueueViewProps): JSX.Element {
   const { model, columns, trans } = props;
   useSignal(model.changed);
-  const now = useNow(1000);
 
   const [text, setText] = useState('');
   const [stateFilter, setStateFilter] = useState('');
@@ -61,10 +60,33 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
   // Sort once per refresh, index once per refresh or column change: a
   // keystroke in the filter then only scans prepared lower-case strings.
   const sorted = useMemo(() => sortJobs(jobs, sort), [jobs, sort]);
-  const index = useMemo(() => searchIndex(sorted, columns), [sorted, columns]);
+  // The search index is built after the rows are on screen (or at the first
+  // keystroke, if sooner), so that a new list shows without waiting for it.
+  const indexCache = useRef<{
+    sorted: IJob[];
+    columns: ReadonlyArray<ColumnId>;
+    index: string[];
+  } | null>(null);
+  const getIndex = () => {
+    const cache = indexCache.current;
+    if (cache && cache.sorted === sorted && cache.columns === columns) {
+      return cache.index;
+    }
+    const index = searchIndex(sorted, columns);
+    indexCache.current = { sorted, columns, index };
+    return index;
+  };
+  useEffect(() => {
+    const timer = window.setTimeout(getIndex, 200);
+    return () => window.clearTimeout(timer);
+  }, [sorted, columns]);
   const rows = useMemo(
-    () => filterJobs(sorted, index, { text, state: stateFilter }),
-    [sorted, index, text, stateFilter]
+    () =>
+      filterJobs(sorted, text.trim() ? getIndex() : [], {
+        text,
+        state: stateFilter
+      }),
+    [sorted, columns, text, stateFilter]
   );
   const states = useMemo(() => statesOf(jobs), [jobs]);
 
@@ -81,9 +103,13 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
   }, [jobs]);
 
   const selectableShown = useMemo(() => rows.filter(isSelectable), [rows, me]);
-  const allSelected =
-    selectableShown.length > 0 &&
-    selectableShown.every(job => selected.has(job.id));
+  const allSelected = useMemo(
+    () =>
+      selectableShown.length > 0 &&
+      selected.size >= selectableShown.length &&
+      selectableShown.every(job => selected.has(job.id)),
+    [selectableShown, selected]
+  );
 
   const toggle = (job: IJob, event: React.MouseEvent) => {
     if (event.shiftKey && anchor.current) {
@@ -121,7 +147,14 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
         : { column, descending: false }
     );
 
-  const ids = jobs.filter(j => selected.has(j.id)).map(j => j.id);
+  // selected jobs still listed, in list order
+  const ids = useMemo(
+    () =>
+      selected.size === 0
+        ? []
+        : jobs.filter(j => selected.has(j.id)).map(j => j.id),
+    [jobs, selected]
+  );
 
   const run = async (action: JobAction) => {
     if (!ids.length) {
@@ -168,13 +201,6 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
   const focusedJob = focused
     ? (jobs.find(j => j.id === focused) ?? null)
     : null;
-  const ago =
-    model.updatedAt === null
-      ? ''
-      : trans.__(
-          'updated %1 s ago',
-          Math.max(0, Math.round((now - model.updatedAt) / 1000))
-        );
   const actionLabels: Record<JobAction, string> = {
     cancel: trans.__('Cancel'),
     hold: trans.__('Hold'),
@@ -215,9 +241,7 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
             </button>
           ))}
         </div>
-        <span className="jp-hpc-Slurm-updated">
-          {model.loading ? trans.__('refreshing…') : ago}
-        </span>
+        <UpdatedAgo model={model} trans={trans} />
         <button
           className="jp-mod-styled jp-hpc-Slurm-refresh"
           title={trans.__('Refresh the job list now')}
@@ -367,6 +391,30 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
           </div>
         )}
     </div>
+  );
+}
+
+/**
+ * "updated N s ago", ticking every second on its own so that the table
+ * (possibly 100,000 rows of derived state) does not re-render with it.
+ */
+function UpdatedAgo(props: {
+  model: SlurmModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const now = useNow(1000);
+  return (
+    <span className="jp-hpc-Slurm-updated">
+      {model.loading
+        ? trans.__('refreshing…')
+        : model.updatedAt === null
+          ? ''
+          : trans.__(
+              'updated %1 s ago',
+              Math.max(0, Math.round((now - model.updatedAt) / 1000))
+            )}
+    </span>
   );
 }
 

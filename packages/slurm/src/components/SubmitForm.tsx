@@ -30,6 +30,8 @@ const FIELDS: { key: string; label: string; placeholder?: string }[] = [
 
 export interface ISubmitFormProps {
   model: SlurmModel;
+  /** Whether the form is showing (it stays mounted while hidden). */
+  visible: boolean;
   editorServices: IEditorServices | null;
   /** The file browser's current directory, relative to the root. */
   defaultCwd: () => string;
@@ -50,6 +52,13 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
   const [flags, setFlags] = useState<Record<string, boolean>>({});
   const [partition, setPartition] = useState('');
   const [cwd, setCwd] = useState(() => props.defaultCwd());
+  const cwdEdited = useRef(false);
+  // follow the file browser until the user types a directory
+  useEffect(() => {
+    if (props.visible && !cwdEdited.current) {
+      setCwd(props.defaultCwd());
+    }
+  }, [props.visible]);
   const [partitions, setPartitions] = useState<IPartition[]>([]);
   const [templates, setTemplates] = useState<ITemplate[]>([]);
   const [template, setTemplate] = useState('');
@@ -248,7 +257,10 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
               name="cwd"
               placeholder={trans.__('(Jupyter root)')}
               value={cwd}
-              onChange={event => setCwd(event.target.value)}
+              onChange={event => {
+                cwdEdited.current = true;
+                setCwd(event.target.value);
+              }}
             />
           </label>
           {submitFlags.length > 0 && (
