@@ -238,6 +238,30 @@ test.describe('Favorites', () => {
     await expect(list).toBeVisible();
   });
 
+  test('the sortBy setting orders the section', async ({ page, tmpPath }) => {
+    for (const name of ['zeta-run10', 'Alpha', 'zeta-run2']) {
+      await page.contents.createDirectory(`${tmpPath}/${name}`);
+      await addByApi(page, `${tmpPath}/${name}`);
+    }
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    const ours = favorites(page)
+      .locator('.jp-hpc-Favorites-name')
+      .filter({ hasText: /^(zeta-run10|Alpha|zeta-run2)$/ });
+    await expect(ours).toHaveText(['zeta-run10', 'Alpha', 'zeta-run2']);
+    const setSortBy = (value: string) =>
+      page.evaluate(async value => {
+        const registry = (await (window as any).galata.getPlugin(
+          '@jupyterlab/apputils-extension:settings'
+        )) as any;
+        await registry.set('@jupyterlab-hpc/favorites:plugin', 'sortBy', value);
+      }, value);
+    await setSortBy('name');
+    await expect(ours).toHaveText(['Alpha', 'zeta-run2', 'zeta-run10']);
+    await setSortBy('manual');
+    await expect(ours).toHaveText(['zeta-run10', 'Alpha', 'zeta-run2']);
+  });
+
   test('site favorites can be hidden and restored', async ({ page }) => {
     await page.sidebar.openTab('filebrowser');
     await favorite(page, 'Unset project').click({ button: 'right' });
