@@ -99,20 +99,35 @@ export class OutputViewer extends Widget {
         false
       );
     }
-    this.node.dataset.state = running ? 'running' : 'finished';
+    this.node.dataset.state = 'running';
     if (!running && chunk!.eof) {
-      this._poll.dispose();
+      // one more read: the job may have written its last bytes between
+      // this tick's read and the state check
+      if (this._finalRead) {
+        this.node.dataset.state = 'finished';
+        this._poll.dispose();
+      }
+      this._finalRead = true;
     }
   }
 
-  /** Whether the job may still write: listed as active, or unknown yet. */
+  /**
+   * Whether the job may still write. Asked from Slurm at most every 10 s
+   * (the output itself is polled every 2 s, and costs Slurm nothing).
+   */
   private async _running(): Promise<boolean> {
+    const now = Date.now();
+    if (now - this._checkedAt < 10000) {
+      return this._isRunning;
+    }
+    this._checkedAt = now;
     try {
       const fields = await this._model.details(this.jobId);
-      return !FINAL_STATES.has(baseState(fields.JobState));
+      this._isRunning = !FINAL_STATES.has(baseState(fields.JobState));
     } catch {
-      return false;
+      this._isRunning = false;
     }
+    return this._isRunning;
   }
 
   private _append(text: string): void {
@@ -142,6 +157,9 @@ export class OutputViewer extends Widget {
   private _trans: TranslationBundle;
   private _poll: Poll;
   private _offset = 0;
+  private _checkedAt = 0;
+  private _isRunning = true;
+  private _finalRead = false;
   private _chars = 0;
   private _path: string | null = null;
   private _info: HTMLDivElement;
