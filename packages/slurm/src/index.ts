@@ -27,6 +27,7 @@ import {
 import { Signal } from '@lumino/signaling';
 
 import { addEditorButton } from './editor';
+import { slurmIcon } from './icons';
 import { ColumnId, DEFAULT_COLUMNS, IJob, normalizeColumns } from './jobs';
 import { IJobEvent, SlurmModel } from './model';
 import { OutputViewer } from './output';
@@ -180,6 +181,7 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
         widget = new MainAreaWidget({ content });
         widget.id = 'jp-hpc-slurm';
         widget.title.label = trans.__('Slurm Queue');
+        widget.title.icon = slurmIcon;
         widget.title.closable = true;
         void tracker.add(widget);
       }
@@ -193,6 +195,7 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
     commands.addCommand(CommandIDs.open, {
       label: trans.__('Slurm Queue'),
       caption: trans.__('Watch and steer your Slurm batch jobs'),
+      icon: args => (args.isPalette ? undefined : slurmIcon),
       execute: () => openPanel()
     });
     commands.addCommand(CommandIDs.refresh, {
