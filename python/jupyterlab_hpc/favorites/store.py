@@ -47,24 +47,17 @@ def _clean(doc: Any) -> dict[str, Any]:
 
 class FavoritesStore:
     def __init__(self, path: str):
-        self.json = JsonStore(path, empty)
+        # valid JSON that is not an object is not ours: set aside like unparsable text
+        self.json = JsonStore(path, empty, is_valid=lambda doc: isinstance(doc, dict))
 
     @property
     def corrupt_backup(self):
         return self.json.corrupt_backup
 
     def read(self) -> dict[str, Any]:
-        doc = self.json.read()
-        if doc is not None and not isinstance(doc, dict):
-            # Valid JSON but not ours: set it aside like unparsable text.
-            with self.json._lock:
-                self.json._set_aside()
-            doc = None
-        return _clean(doc)
+        return _clean(self.json.read())
 
     def _change(self, fn: Callable[[dict[str, Any]], Any]) -> Any:
-        self.read()  # sets a foreign document aside before it is overwritten
-
         def apply(doc: Any) -> Any:
             clean = _clean(doc)
             result = fn(clean)

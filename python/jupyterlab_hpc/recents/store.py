@@ -8,12 +8,10 @@ of the same user (two nodes sharing a home directory) lose nothing either.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +73,9 @@ class RecentsStore:
     """Recording, pinning, renaming and listing recent entries."""
 
     def __init__(self, store_path: str | os.PathLike[str], root_dir: str | os.PathLike[str]):
-        self.json = JsonStore(store_path, _empty)
+        # valid JSON that is not an object is not ours: set aside like unparsable text
+        self.json = JsonStore(store_path, _empty, is_valid=lambda doc: isinstance(doc, dict))
         self.paths = RootPaths(root_dir)
-        self._lock_path = Path(f"{store_path}.lock")
         self._cache: tuple[tuple, tuple[list[dict[str, Any]], list[str]]] | None = None
 
     # -- paths -------------------------------------------------------------
@@ -156,16 +154,6 @@ class RecentsStore:
 
     # -- changes -----------------------------------------------------------
 
-    @contextmanager
-    def _file_lock(self):
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self._lock_path, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def _update(self, fn: Callable[[list[dict[str, Any]]], tuple[list[dict[str, Any]], Any]]) -> Any:
         """Apply ``fn(entries) -> (new_entries, result)`` atomically."""
 
@@ -175,19 +163,10 @@ class RecentsStore:
             doc.update({"version": VERSION, "entries": _ordered(entries)})
             return result
 
-        with self._file_lock():
-            if not isinstance(self.json.read(), dict):
-                self._set_aside()
-            try:
-                return self.json.update(apply)
-            finally:
-                self._cache = None
-
-    def _set_aside(self) -> None:
-        """Valid JSON but not our document (hand-edited?): keep it aside, as JsonStore does for corrupt files."""
-        backup = self.json.path.with_name(f"{self.json.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(self.json.path, backup)
-        self.json.corrupt_backup = backup
+        try:
+            return self.json.update(apply)
+        finally:
+            self._cache = None
 
     def record(self, path: str, type_: str, factory: str | None, max_length: int, now: float | None = None) -> dict:
         """Upsert ``path`` as just opened (moves it to the top); evict beyond ``max_length``."""
