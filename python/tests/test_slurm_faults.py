@@ -158,3 +158,25 @@ async def test_sbatch_cluster_suffix(api):
 async def test_sbatch_exit_0_without_an_id_is_a_failure(api):
     code, body = await api("slurm", "jobs", method="POST", body={"script": "#!/bin/bash\ntrue\n"})
     assert code == 400 and body["message"] == "sbatch: error: odd"
+
+
+def forgetful_scontrol(tmp):
+    # scontrol that, once the flag file exists, no longer knows any job (as after MinJobAge).
+    real = shutil.which("scontrol")
+    body = f'if [ -e "{tmp}/forget" ]; then echo "slurm_load_jobs error: Invalid job id specified" >&2; exit 1; fi\n'
+    return {"commands": {"scontrol": script(tmp / "scontrol", body + f'exec {real} "$@"\n')}}
+
+
+@slurm_config(forgetful_scontrol)
+async def test_output_still_readable_after_slurm_forgot_the_job(api, tmp_path, jp_root_dir):
+    job_id = sbatch("--hold", "-o", f"{jp_root_dir}/late-%j.out")
+    try:
+        code, chunk = await api("slurm", "jobs", job_id, "output")
+        assert code == 200 and chunk["exists"] is False and chunk["path"] == f"late-{job_id}.out"
+        (tmp_path / "forget").touch()
+        assert (await api("slurm", "jobs", job_id))[0] == 404  # Slurm no longer knows it
+        (jp_root_dir / f"late-{job_id}.out").write_text("the end\n")
+        code, chunk = await api("slurm", "jobs", job_id, "output")
+        assert code == 200 and chunk["data"] == "the end\n" and chunk["eof"] is True
+    finally:
+        scancel(job_id)
