@@ -12,35 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
+from common import BenchServer, machine, median
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-TOKEN = "bench-token"  # noqa: S105 (a throw-away local server)
 WORDS = "tomography reconstruction bragg disk detection spectra calibration filter beam detector sample".split()
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{platform.node()}: {os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}"
 
 
 def make_gallery(root: Path, count: int) -> None:
@@ -70,21 +51,6 @@ def make_big(path: Path, megabytes: int) -> None:
     path.write_text(nbformat.writes(new_notebook(cells=cells)), encoding="utf-8")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def call(url: str, method: str = "GET", body: dict | None = None):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"token {TOKEN}"})
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310 (local server)
-        payload = response.read()
-    return time.perf_counter() - start, json.loads(payload)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--notebooks", type=int, default=5000)
@@ -105,53 +71,39 @@ def main() -> None:
             {"id": "warm", "type": "directory", "path": str(gallery)},
             {"id": "big", "type": "directory", "path": str(big), "kernel": "python3"},
         ]
-        config = tmp / "config.py"
-        config.write_text(
+        config = (
             "c = get_config()\n"
             f"c.CloneNotebooks.sources = {sources!r}\n"
             f"c.CloneNotebooks.data_dir = {str(tmp / 'state')!r}\n"
             "c.Favorites.store_path = " + repr(str(tmp / "fav.json")) + "\n"
             "c.Recents.store_path = " + repr(str(tmp / "rec.json")) + "\n"
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", f"--config={config}", f"--ServerApp.port={port}",
-             f"--ServerApp.root_dir={root}", f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False",
-             "--allow-root"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}/hpc/clone"
-        try:
-            for _ in range(300):
-                try:
-                    call(f"{base}/status")
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        # times the HTTP exchange only (``request``); the answers are decoded after the clock stops
+        with BenchServer(root, "jupyterlab_hpc.clonenotebooks", config, timeout=120) as server:
+            listing = "hpc/clone/notebooks?source="
             first = []
             for i in range(args.runs):
-                seconds, data = call(f"{base}/notebooks?source=cold{i}")
-                assert len(data["notebooks"]) == args.notebooks, len(data["notebooks"])
+                seconds, raw = server.request(f"{listing}cold{i}")
+                notebooks = json.loads(raw)["notebooks"]
+                assert len(notebooks) == args.notebooks, len(notebooks)
                 first.append(seconds)
-            call(f"{base}/notebooks?source=warm")
-            later = [call(f"{base}/notebooks?source=warm")[0] for _ in range(args.runs * 4)]
-            searches = [call(f"{base}/notebooks?source=warm&q=bragg+beamline")[0] for _ in range(args.runs * 4)]
+            server.request(f"{listing}warm")
+            later = [server.request(f"{listing}warm")[0] for _ in range(args.runs * 4)]
+            searches = [server.request(f"{listing}warm&q=bragg+beamline")[0] for _ in range(args.runs * 4)]
             clones = []
             for _ in range(args.runs):
-                seconds, result = call(f"{base}/clone", "POST", {"source": "big", "path": "large-outputs.ipynb"})
-                assert (root / result["path"]).stat().st_size > big_size * 0.9
+                body = {"source": "big", "path": "large-outputs.ipynb"}
+                seconds, raw = server.request("hpc/clone/clone", "POST", body)
+                assert (root / json.loads(raw)["path"]).stat().st_size > big_size * 0.9
                 clones.append(seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
     print(f"\nmachine: {machine()}")
     print(f"median of {args.runs} runs (later listings and searches: {args.runs * 4}), over HTTP\n")
     rows = [
-        (f"first listing, {args.notebooks} notebooks", statistics.median(first), 2.0),
-        (f"later listing, {args.notebooks} notebooks", statistics.median(later), 0.1),
-        ("later listing with a search (q=)", statistics.median(searches), 0.1),
-        (f"clone a {big_size / 1e6:.0f} MB notebook", statistics.median(clones), 1.0),
+        (f"first listing, {args.notebooks} notebooks", median(first), 2.0),
+        (f"later listing, {args.notebooks} notebooks", median(later), 0.1),
+        ("later listing with a search (q=)", median(searches), 0.1),
+        (f"clone a {big_size / 1e6:.0f} MB notebook", median(clones), 1.0),
     ]
     print(f"| {'operation':<40} | {'median':>9} | {'target':>7} |")
     print(f"|{'-' * 42}|{'-' * 11}|{'-' * 9}|")

@@ -16,49 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from common import BenchServer, machine, median
 
 TOKEN = "bench-favorites"
 TARGET_MS = 50.0
-LOG_LINE = re.compile(r"\b200 GET /hpc/favorites \(.*\) ([\d.]+)ms")
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    system = f"{platform.system()} {platform.release()}"
-    return f"{system}, {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(url: str) -> tuple[float, dict]:
-    request = urllib.request.Request(url)
-    request.add_header("Authorization", f"token {TOKEN}")
-    start = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local server)
-        payload = json.loads(response.read())
-    return time.perf_counter() - start, payload
+REQUEST = "GET /hpc/favorites"
 
 
 def seed(root: Path, store: Path, count: int) -> dict[str, int]:
@@ -119,50 +86,20 @@ def main() -> None:
         env.pop("BENCH_UNSET", None)
         os.environ.update(BENCH_DATA=str(root))
         os.environ.pop("BENCH_UNSET", None)
-        port = free_port()
-        config_file = tmp / "bench_config.py"
-        config_file.write_text(
+        config = (
             f"c.Favorites.store_path = {str(store)!r}\n"
             f"c.Favorites.site_favorites = {SITE!r}\n"
             f"c.Favorites.group_favorites = {str(root / 'groups' / '{group}')!r}\n"
         )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter_server", f"--ServerApp.port={port}", f"--ServerApp.root_dir={root}",
-             f"--IdentityProvider.token={TOKEN}", "--ServerApp.open_browser=False", "--allow-root",
-             "--ServerApp.jpserver_extensions={'jupyterlab_hpc.favorites': True}",
-             f"--config={config_file}",
-             "--ServerApp.log_level=DEBUG"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
-        )  # fmt: skip
-        logged: list[float] = []
-
-        def read_log() -> None:
-            for line in server.stderr:
-                if match := LOG_LINE.search(line):
-                    logged.append(float(match[1]))
-
-        threading.Thread(target=read_log, daemon=True).start()
-        base = f"http://127.0.0.1:{port}/hpc/favorites"
-        try:
-            for _ in range(300):
-                try:
-                    get(f"{base}/status")
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            _, first = get(base)
+        with BenchServer(root, "jupyterlab_hpc.favorites", config, env, token=TOKEN) as server:
+            _, first = server.call("hpc/favorites")
             users = [f for f in first["favorites"] if f["source"] == "user"]
             assert len(users) == args.favorites, len(users)
             unusable = kinds["missing"] + kinds["unset variable"]
             assert sum(not f["exists"] for f in users) == unusable
-            time.sleep(0.5)
-            logged.clear()
-            client = [get(base)[0] * 1000 for _ in range(args.runs)]
-            time.sleep(0.5)
-            server_ms = list(logged)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+            server.reset_log()
+            client = [server.call("hpc/favorites")[0] * 1000 for _ in range(args.runs)]
+            server_ms = server.logged_ms(REQUEST)
         local = in_process(root, store, args.runs)
 
     assert len(server_ms) == args.runs, f"read {len(server_ms)} GET log lines"
@@ -177,8 +114,8 @@ def main() -> None:
         ("GET hpc/favorites, client round trip", client),
         ("Catalog.list() + JSON encoding, in process", local),
     ]:
-        print(f"| {name:<54} | {statistics.median(values):>6.1f} ms | {max(values):>6.1f} ms |")
-    if statistics.median(server_ms) > TARGET_MS:
+        print(f"| {name:<54} | {median(values):>6.1f} ms | {max(values):>6.1f} ms |")
+    if median(server_ms) > TARGET_MS:
         sys.exit(f"server-side median over the {TARGET_MS:.0f} ms target")
 
 
