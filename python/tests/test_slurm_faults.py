@@ -6,7 +6,15 @@ import subprocess
 import time
 
 import pytest
-from test_slurm_jobs import HELD, OTHER_USER, ensure_other_user, queue_ids, sbatch, scancel
+from test_slurm_jobs import (
+    HELD,
+    OTHER_USER,
+    ensure_other_user,
+    no_leftover_jobs,  # noqa: F401 (autouse fixture: cancel leftovers)
+    queue_ids,
+    sbatch,
+    scancel,
+)
 
 
 def processes_running(pattern):

@@ -18,9 +18,12 @@ def ensure_other_user():
         subprocess.run(["useradd", "-m", OTHER_USER], check=True)
 
 
+MARK = "jupyterlab-hpc-test"  # comment on jobs the tests submit directly, to find leftovers
+
+
 def sbatch(*args, user=None, cwd="/tmp", script="#!/bin/bash\nsleep 1\n"):
     """Submit directly with sbatch (not through the API); returns the job id."""
-    argv = ["sbatch", "--parsable", *args]
+    argv = ["sbatch", "--parsable", f"--comment={MARK}", *args]
     if user:
         argv = ["runuser", "-u", user, "--", *argv]
     done = subprocess.run(argv, input=script, capture_output=True, text=True, cwd=cwd, check=True)
@@ -46,6 +49,22 @@ def scancel(*ids):
 def queue_ids():
     out = subprocess.run(["squeue", "-h", "-r", "-o", "%i"], capture_output=True, text=True).stdout
     return set(out.split())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_leftover_jobs(tmp_path_factory):
+    """After the module: cancel jobs whose id a test never saw (a sbatch that timed out on a busy
+    controller may still have queued its job): ours by comment, or by a work dir of this session."""
+    yield
+    base = str(tmp_path_factory.getbasetemp())
+    out = subprocess.run(["squeue", "-h", "-o", "%i|%k|%Z"], capture_output=True, text=True).stdout
+    left = [
+        job_id
+        for job_id, comment, work_dir in (line.split("|", 2) for line in out.splitlines() if line.count("|") >= 2)
+        if comment == MARK or work_dir.startswith(base)
+    ]
+    if left:
+        scancel(*left)
 
 
 @pytest.fixture

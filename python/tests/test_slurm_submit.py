@@ -6,7 +6,14 @@ import shutil
 import time
 
 import pytest
-from test_slurm_jobs import OTHER_USER, ensure_other_user, sbatch, scancel, scontrol_job
+from test_slurm_jobs import (
+    OTHER_USER,
+    ensure_other_user,
+    no_leftover_jobs,  # noqa: F401 (autouse fixture: cancel leftovers)
+    sbatch,
+    scancel,
+    scontrol_job,
+)
 
 
 @pytest.fixture
