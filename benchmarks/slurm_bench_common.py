@@ -7,7 +7,6 @@ import os
 import platform
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -16,26 +15,18 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import common
+from common import median  # noqa: F401  (re-exported for the slurm benchmarks)
+
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
 BENCH_USER = "hpcbench"  # the benchmark's jobs belong to this user, so everyone's "my jobs" stay small
 
 
 def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    """The shared machine line, plus the Slurm version the figures were taken on."""
     slurm = subprocess.run(["sinfo", "--version"], capture_output=True, text=True).stdout.strip()
-    return f"{platform.node()}: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {slurm}"
-
-
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+    return f"{platform.node()}: {common.machine()}, {slurm}"
 
 
 def free_port() -> int:
