@@ -135,13 +135,9 @@ class PreviewHandler(CloneHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        source = self.registry.get(self.query("source"))
-        path = self.query("path")
-
-        def load():
-            return read_notebook(source.resolve(path), source.max_size)
-
-        self.reply(await asyncio.to_thread(load))
+        source, path = self.registry.get(self.query("source")), self.query("path")
+        # resolve() stats the file system too: keep it off the event loop
+        self.reply(await asyncio.to_thread(lambda: read_notebook(source.resolve(path), source.max_size)))
 
 
 class ParametersHandler(CloneHandler):

@@ -16,6 +16,8 @@ _NAME_LIST = re.compile(r"^[A-Za-z0-9_.+\-]+(?:,[A-Za-z0-9_.+\-]+)*$")
 _POSITIVE = re.compile(r"^[1-9][0-9]{0,8}$")
 _TASKS = r"[0-9]{1,7}(?:-[0-9]{1,7}(?::[1-9][0-9]*)?)?"
 _DEPENDENCY = r"(?:singleton|[a-z]+(?::[0-9_+]+)+)"
+_MEMORY = re.compile(r"^[0-9]{1,12}(?:\.[0-9]+)?[KMGTkmgt]?[Bb]?$")
+_NODELIST = re.compile(r"^[A-Za-z0-9_.\-\[\],]+$")
 _CHECKS: dict[str, tuple[re.Pattern[str] | None, str]] = {
     # option: (pattern or None for free text, what the user should type)
     "job-name": (None, "a name"),
@@ -30,13 +32,13 @@ _CHECKS: dict[str, tuple[re.Pattern[str] | None, str]] = {
     "ntasks-per-node": (_POSITIVE, "a positive integer"),
     "cpus-per-task": (_POSITIVE, "a positive integer"),
     "nice": (re.compile(r"^[0-9]{1,7}$"), "a non-negative integer"),
-    "mem": (re.compile(r"^[0-9]{1,12}(?:\.[0-9]+)?[KMGTkmgt]?[Bb]?$"), "a memory size like 4G or 500M"),
-    "mem-per-cpu": (re.compile(r"^[0-9]{1,12}(?:\.[0-9]+)?[KMGTkmgt]?[Bb]?$"), "a memory size like 4G or 500M"),
+    "mem": (_MEMORY, "a memory size like 4G or 500M"),
+    "mem-per-cpu": (_MEMORY, "a memory size like 4G or 500M"),
     "gpus": (re.compile(r"^(?:[A-Za-z0-9_.\-]+:)?[1-9][0-9]{0,4}$"), "a GPU count like 2 or a100:2"),
     "gres": (re.compile(r"^[A-Za-z0-9_.:\-]+(?:,[A-Za-z0-9_.:\-]+)*$"), "a GRES list like gpu:2"),
     "constraint": (re.compile(r"^[A-Za-z0-9_.\-&|\[\]*:!,()]+$"), "node features like intel&ib"),
-    "nodelist": (re.compile(r"^[A-Za-z0-9_.\-\[\],]+$"), "a node list like node[1-4]"),
-    "exclude": (re.compile(r"^[A-Za-z0-9_.\-\[\],]+$"), "a node list like node[1-4]"),
+    "nodelist": (_NODELIST, "a node list like node[1-4]"),
+    "exclude": (_NODELIST, "a node list like node[1-4]"),
     "array": (re.compile(rf"^{_TASKS}(?:,{_TASKS})*(?:%[1-9][0-9]*)?$"), "task ids like 1-10, 1,3,5 or 1-100%10"),
     "dependency": (re.compile(rf"^{_DEPENDENCY}(?:[,?]{_DEPENDENCY})*$"), "a dependency like afterok:123"),
     "begin": (re.compile(r"^[A-Za-z0-9:+\-T]+$"), "a time like now+1hour or 2026-12-01T08:00"),
