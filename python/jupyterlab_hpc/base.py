@@ -10,7 +10,29 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
+from . import errors
+
 log = logging.getLogger("jupyterlab_hpc")
+
+# The one place where domain errors get their HTTP status.
+STATUS: dict[type[errors.HpcError], int] = {
+    errors.InvalidInput: 400,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.TooLarge: 413,
+    errors.InvalidNotebook: 422,
+    errors.BackendFailed: 502,
+    errors.Unavailable: 503,
+    errors.TimedOut: 504,
+}
+
+
+def status_for(error: errors.HpcError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
 
 
 class HpcHandler(APIHandler):
@@ -29,13 +51,28 @@ class HpcHandler(APIHandler):
         for key, value in kwargs.items():
             setattr(self, key, value)
 
+    def send_error(self, status_code: int = 500, **kwargs: Any) -> None:
+        error = (kwargs.get("exc_info") or (None, None))[1]
+        if isinstance(error, errors.HpcError):
+            status_code = status_for(error)
+        super().send_error(status_code, **kwargs)
+
+    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+        # A domain error is an answer, not a crash: one line, no traceback.
+        if isinstance(value, errors.HpcError):
+            log.warning("%d %s: %s", status_for(value), self._request_summary(), value)
+        else:
+            super().log_exception(typ, value, tb)
+
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         self.set_header("Content-Type", "application/json")
         message = self._reason
         exc_info = kwargs.get("exc_info")
         if exc_info:
             error = exc_info[1]
-            if isinstance(error, web.HTTPError) and error.log_message:
+            if isinstance(error, errors.HpcError):
+                message = str(error)
+            elif isinstance(error, web.HTTPError) and error.log_message:
                 message = error.log_message % error.args if error.args else error.log_message
             elif not isinstance(error, web.HTTPError):
                 message = "Internal server error; see the Jupyter server log."

@@ -71,3 +71,39 @@ def test_root_paths_confine_to_root(tmp_path):
         with pytest.raises(Exception) as error:
             paths.to_disk(bad)
         assert error.value.status_code == 400
+
+
+async def test_domain_errors_get_their_status_in_one_place(jp_serverapp, jp_fetch):
+    """A domain error raised anywhere becomes its status and a JSON message; a bug stays a 500."""
+    from tornado import web
+
+    from jupyterlab_hpc import errors
+    from jupyterlab_hpc.base import HpcHandler, add_feature_handlers
+
+    class Raiser(HpcHandler):
+        @web.authenticated
+        async def get(self, kind):
+            if kind == "bug":
+                raise KeyError("internal detail")
+            raise getattr(errors, kind)(f"{kind} happened")
+
+    add_feature_handlers(jp_serverapp, "test-errors", [("(.+)", Raiser, {})])
+    expected = {"InvalidInput": 400, "Forbidden": 403, "NotFound": 404, "Conflict": 409, "TooLarge": 413}
+    expected |= {"InvalidNotebook": 422, "BackendFailed": 502, "Unavailable": 503, "TimedOut": 504}
+    for kind, status in expected.items():
+        response = await jp_fetch("hpc", "test-errors", kind, raise_error=False)
+        assert response.code == status
+        assert json.loads(response.body) == {"message": f"{kind} happened"}
+    response = await jp_fetch("hpc", "test-errors", "bug", raise_error=False)
+    assert response.code == 500
+    assert "internal detail" not in response.body.decode()
+
+
+async def test_offload_runs_blocking_work_off_the_event_loop():
+    import threading
+
+    from jupyterlab_hpc.offload import blocking
+
+    loop_thread = threading.get_ident()
+    assert await blocking(threading.get_ident) != loop_thread
+    assert await blocking(lambda a, b=0: a + b, 2, b=3) == 5
