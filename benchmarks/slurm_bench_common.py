@@ -107,6 +107,8 @@ def timed(fn) -> tuple[float, object]:
 def ensure_bench_user() -> None:
     if subprocess.run(["id", BENCH_USER], capture_output=True).returncode != 0:
         subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", BENCH_USER], check=True)
+    # Accounting enforces associations: a user without one cannot submit.
+    subprocess.run([REPO / "scripts" / "local-slurm", "accounts", BENCH_USER], check=True, capture_output=True)
 
 
 def queued(name: str) -> int:

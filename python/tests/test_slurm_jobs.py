@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-OTHER_USER = "hpctest2"
+OTHER_USER = "hpc-bob"  # made by scripts/test-users, with a Slurm association
 HELD = ["--hold", "--begin=now+1hour", "--time=5"]  # never runs, even when released
 
 
 def ensure_other_user():
+    # Accounting enforces associations: the script also adds the user's (idempotent).
     if subprocess.run(["id", OTHER_USER], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "-m", OTHER_USER], check=True)
+        subprocess.run([REPO / "scripts" / "test-users"], check=True)
 
 
 MARK = "jupyterlab-hpc-test"  # comment on jobs the tests submit directly, to find leftovers
