@@ -2,6 +2,7 @@
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const react = require('eslint-plugin-react');
+const reactHooks = require('eslint-plugin-react-hooks');
 const prettier = require('eslint-config-prettier');
 
 module.exports = tseslint.config(
@@ -10,11 +11,14 @@ module.exports = tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['packages/*/src/**/*.{ts,tsx}'],
-    plugins: { react },
+    plugins: { react, 'react-hooks': reactHooks },
     settings: { react: { version: 'detect' } },
     rules: {
       'react/jsx-no-target-blank': 'error',
       'react/no-danger': 'error',
+      // The two classic hook rules (the plugin's React Compiler rules are not used)
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
       '@typescript-eslint/naming-convention': [
         'error',
         { selector: 'interface', format: ['PascalCase'], custom: { regex: '^I[A-Z]', match: true } }

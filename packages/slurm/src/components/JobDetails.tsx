@@ -41,7 +41,7 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [model, id]);
 
   return (
     <div className="jp-hpc-Slurm-details" aria-label={trans.__('Job details')}>

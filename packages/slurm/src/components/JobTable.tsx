@@ -50,7 +50,7 @@ export function JobTable(props: IJobTableProps): JSX.Element {
     if (highlightIndex >= 0) {
       virtualizer.scrollToIndex(highlightIndex, { align: 'center' });
     }
-  }, [highlightIndex]);
+  }, [virtualizer, highlightIndex]);
 
   const template =
     `${CHECK_WIDTH}px ` + columns.map(id => `${COLUMNS[id].width}px`).join(' ');

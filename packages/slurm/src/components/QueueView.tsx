@@ -1,6 +1,12 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useMemo, useRef, useState } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState
+} from 'react';
 
 import {
   ALL_COLUMNS,
@@ -55,7 +61,10 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
 
   const jobs = model.jobs;
   const me = model.user;
-  const isSelectable = (job: IJob) => me !== null && job.user === me;
+  const isSelectable = useCallback(
+    (job: IJob) => me !== null && job.user === me,
+    [me]
+  );
 
   // Sort once per refresh, index once per refresh or column change: a
   // keystroke in the filter then only scans prepared lower-case strings.
@@ -67,7 +76,7 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
     columns: ReadonlyArray<ColumnId>;
     index: string[];
   } | null>(null);
-  const getIndex = () => {
+  const getIndex = useCallback(() => {
     const cache = indexCache.current;
     if (cache && cache.sorted === sorted && cache.columns === columns) {
       return cache.index;
@@ -75,34 +84,37 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
     const index = searchIndex(sorted, columns);
     indexCache.current = { sorted, columns, index };
     return index;
-  };
+  }, [sorted, columns]);
   useEffect(() => {
     const timer = window.setTimeout(getIndex, 200);
     return () => window.clearTimeout(timer);
-  }, [sorted, columns]);
+  }, [getIndex]);
   const rows = useMemo(
     () =>
       filterJobs(sorted, text.trim() ? getIndex() : [], {
         text,
         state: stateFilter
       }),
-    [sorted, columns, text, stateFilter]
+    [sorted, getIndex, text, stateFilter]
   );
   const states = useMemo(() => statesOf(jobs), [jobs]);
 
   // forget selected jobs that left the queue
   useEffect(() => {
-    if (selected.size === 0) {
-      return;
-    }
-    const present = new Set(jobs.map(j => j.id));
-    const kept = [...selected].filter(id => present.has(id));
-    if (kept.length !== selected.size) {
-      setSelected(new Set(kept));
-    }
+    setSelected(current => {
+      if (current.size === 0) {
+        return current;
+      }
+      const present = new Set(jobs.map(j => j.id));
+      const kept = [...current].filter(id => present.has(id));
+      return kept.length === current.size ? current : new Set(kept);
+    });
   }, [jobs]);
 
-  const selectableShown = useMemo(() => rows.filter(isSelectable), [rows, me]);
+  const selectableShown = useMemo(
+    () => rows.filter(isSelectable),
+    [rows, isSelectable]
+  );
   const allSelected = useMemo(
     () =>
       selectableShown.length > 0 &&

@@ -17,7 +17,7 @@ export function ScriptEditor(props: {
   handle: React.MutableRefObject<IScriptHandle | null>;
   label: string;
 }): JSX.Element {
-  const { editorServices, handle } = props;
+  const { editorServices, handle, initial } = props;
   const host = useRef<HTMLDivElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
 
@@ -36,7 +36,7 @@ export function ScriptEditor(props: {
     const model = new CodeEditor.Model({
       mimeType: editorServices.mimeTypeService.getMimeTypeByFilePath('job.sh')
     });
-    model.sharedModel.setSource(props.initial);
+    model.sharedModel.setSource(initial);
     const editor = editorServices.factoryService.newInlineEditor({
       host: host.current,
       model,
@@ -51,7 +51,7 @@ export function ScriptEditor(props: {
       editor.dispose();
       model.dispose();
     };
-  }, [editorServices]);
+  }, [editorServices, handle, initial]);
 
   if (!editorServices) {
     return (

@@ -1,7 +1,7 @@
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 
 import { formatDuration } from '../jobs';
 import { SlurmModel } from '../model';
@@ -46,7 +46,7 @@ export interface ISubmitFormProps {
  * lines and the others still apply (Slurm's own rule).
  */
 export function SubmitForm(props: ISubmitFormProps): JSX.Element {
-  const { model, trans } = props;
+  const { model, trans, visible, defaultCwd } = props;
   const script = useRef<IScriptHandle | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [flags, setFlags] = useState<Record<string, boolean>>({});
@@ -55,29 +55,31 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
   const cwdEdited = useRef(false);
   // follow the file browser until the user types a directory
   useEffect(() => {
-    if (props.visible && !cwdEdited.current) {
-      setCwd(props.defaultCwd());
+    if (visible && !cwdEdited.current) {
+      setCwd(defaultCwd());
     }
-  }, [props.visible]);
+  }, [visible, defaultCwd]);
   const [partitions, setPartitions] = useState<IPartition[]>([]);
   const [templates, setTemplates] = useState<ITemplate[]>([]);
   const [template, setTemplate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const loadTemplates = useCallback(
+    () =>
+      model
+        .templates()
+        .then(setTemplates)
+        .catch(() => setTemplates([])),
+    [model]
+  );
   useEffect(() => {
     model
       .partitions()
       .then(setPartitions)
       .catch(() => setPartitions([]));
-    loadTemplates();
-  }, []);
-
-  const loadTemplates = () =>
-    model
-      .templates()
-      .then(setTemplates)
-      .catch(() => setTemplates([]));
+    void loadTemplates();
+  }, [model, loadTemplates]);
 
   const applyTemplate = (name: string) => {
     setTemplate(name);
