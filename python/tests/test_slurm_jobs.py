@@ -217,6 +217,44 @@ async def test_job_details_and_unknown_job(api, jobs, unique):
     assert code == 404 and "999999" in body["message"]
 
 
+async def test_job_details_summary(api, jobs, unique, jp_root_dir):
+    (jp_root_dir / "run dir" / "logs").mkdir(parents=True)
+    work = str((jp_root_dir / "run dir").resolve())
+    job_id = sbatch("-J", unique, "--mem=100M", "-o", "logs/%x-%j.out", "--dependency=afterany:1", *HELD, cwd=work)
+    jobs.append(job_id)
+    code, details = await api("slurm", "jobs", job_id)
+    assert code == 200 and details["JobId"] == job_id  # the raw scontrol fields stay
+    summary = details["summary"]
+    assert summary["id"] == job_id and summary["name"] == unique and summary["user"] == "root"
+    assert summary["state"] == "PENDING" and summary["reason"] in ("JobHeldUser", "Dependency")
+    assert summary["exit_code"] is None and summary["run_time"] == 0
+    assert summary["submit_time"] > time.time() - 120 and summary["time_limit"] == 300
+    assert summary["start_time"] > time.time() + 3000  # Slurm's estimate: not before --begin=now+1hour
+    assert (summary["memory"], summary["memory_per"], summary["memory_bytes"]) == ("100M", "node", 100 * 1024**2)
+    assert summary["cpus"] == 1 and summary["nodes"] == 1 and summary["partition"] == "debug"
+    assert summary["work_dir"] == work and summary["work_dir_path"] == "run dir"
+    assert summary["stdout"] == f"{work}/logs/{unique}-{job_id}.out"
+    assert summary["stdout_path"] == f"run dir/logs/{unique}-{job_id}.out"
+    assert summary["stderr"] == summary["stdout"]
+    assert summary["comment"] == MARK and summary["dependency"].startswith("afterany:1")
+    other = sbatch("-J", unique, *HELD)  # outside the Jupyter root
+    jobs.append(other)
+    summary = (await api("slurm", "jobs", other))[1]["summary"]
+    assert summary["work_dir"] == "/tmp" and summary["work_dir_path"] is None and summary["stdout_path"] is None
+
+
+async def test_summary_of_an_ended_job(api, jobs, unique):
+    job_id = sbatch("-J", unique, "--time=1", script="#!/bin/bash\nexit 3\n")
+    jobs.append(job_id)
+    deadline = time.time() + 60
+    while scontrol_job(job_id).get("JobState") in ("PENDING", "CONFIGURING", "RUNNING", "COMPLETING", None):
+        assert time.time() < deadline, "the job did not end (are the 2 CPUs busy?)"
+        await asyncio.sleep(0.5)
+    summary = (await api("slurm", "jobs", job_id))[1]["summary"]
+    assert summary["state"] == "FAILED" and summary["exit_code"] == {"code": 3, "signal": 0}
+    assert summary["start_time"] and summary["end_time"] >= summary["start_time"] and summary["batch_host"]
+
+
 async def test_partitions(api):
     code, body = await api("slurm", "partitions")
     assert code == 200

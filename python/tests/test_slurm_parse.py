@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_hpc.slurm import output, parse
+from jupyterlab_hpc.slurm import details, output, parse
 from jupyterlab_hpc.slurm.backend import per_id_results, pick_record
 from jupyterlab_hpc.slurm.commands import Result
+from jupyterlab_hpc.validate import RootPaths
 
 RECORDED = Path(__file__).parent / "slurm_recorded"
 
@@ -180,3 +181,94 @@ def test_squeue_parsed_piece_by_piece_as_it_arrives(size):
     pieces = session.finish(1.0, "root").as_dict()["jobs"]
     assert pieces == parse.SqueueCache().parse(text, 1.0, "root").as_dict()["jobs"]
     assert [job["id"] for job in pieces] == ["25_1", "25_3", "27", "24", "26", "100_7", "101", "102"]
+
+
+def summaries(name, asked=None, root="/tmp/rec dir"):
+    relative = RootPaths(root).text_to_api
+    return [
+        details.summarize(record, asked or record["JobId"], relative)
+        for record in parse.parse_scontrol_records(read(name))
+    ]
+
+
+def test_summary_of_ended_jobs_22_05():
+    failed, killed, cancelled_array = summaries("scontrol-show-job-22.05-ended.txt", root="/tmp")
+    assert failed["exit_code"] == {"code": 3, "signal": 0} and failed["state"] == "FAILED"
+    assert failed["reason"] == "NonZeroExitCode" and failed["start_time"] == failed["end_time"] == 1796236390
+    assert failed["stdout"] == "/tmp/slurm-4.out" and failed["stdout_path"] == "slurm-4.out"
+    assert failed["work_dir"] == "/tmp" and failed["work_dir_path"] == ""  # the root itself
+    assert failed["memory"] == "0" and failed["memory_per"] == "node" and failed["memory_bytes"] == 0
+    assert failed["time_limit"] == 60 and failed["cpus"] == 1 and failed["batch_host"] == "vm"
+    assert killed["exit_code"] == {"code": 0, "signal": 9}
+    # A pending array (with a throttle) cancelled before Slurm split it into tasks.
+    assert cancelled_array["id"] == "6_[1-5]" and cancelled_array["array_task_id"] == "[1-5]"
+    assert cancelled_array["dependency"] == "afterok:4(unfulfilled)" and cancelled_array["eligible_time"] is None
+    assert cancelled_array["stdout"] == "/tmp/slurm-6_%a.out" and cancelled_array["stdout_path"] is None
+
+
+def test_summary_of_pending_and_running_jobs_22_05():
+    pending, array, task, running = summaries("scontrol-show-job-22.05.txt")
+    assert pending == {
+        "id": "24",
+        "array_job_id": None,
+        "array_task_id": None,
+        "name": "x Priority=3 <script>alert(1)</script>",
+        "user": "root",
+        "account": "",
+        "partition": "debug",
+        "qos": "",
+        "state": "PENDING",
+        "reason": "JobHeldUser",
+        "exit_code": None,  # 0:0 means nothing before the job ends
+        "submit_time": 1795785752,
+        "eligible_time": None,
+        "start_time": None,
+        "end_time": None,
+        "time_limit": 3600,
+        "run_time": 0,
+        "nodes": 1,
+        "nodelist": "",
+        "cpus": 1,
+        "memory": "0",
+        "memory_per": "node",
+        "memory_bytes": 0,
+        "tres": "cpu=1,mem=22784M,node=1,billing=1",
+        "gres": "",
+        "work_dir": "/tmp/rec dir/sub=x",
+        "work_dir_path": "sub=x",
+        "stdout": "/tmp/rec dir/sub=x/slurm-24.out",
+        "stdout_path": "sub=x/slurm-24.out",
+        "stderr": "/tmp/rec dir/sub=x/slurm-24.out",
+        "stderr_path": "sub=x/slurm-24.out",
+        "command": "/tmp/rec dir/sub=x/my job.sh",
+        "comment": "note: a b=c Priority=9",
+        "dependency": "",
+        "batch_host": "",
+    }
+    assert array["id"] == "25_[1,3]" and array["array_task_id"] == "[1,3]"
+    assert task["id"] == "25_2" and task["array_job_id"] == "25" and task["array_task_id"] == "2"
+    assert task["exit_code"] == {"code": 0, "signal": 0} and task["stdout_path"] == "sub=x/slurm-25_2.out"
+    assert running["exit_code"] is None and running["end_time"] == 1795958553 and running["run_time"] == 5
+    assert running["stdout"] == "/tmp/out_run ning_26.log" and running["stdout_path"] is None
+
+
+def test_summary_of_a_task_asked_before_slurm_split_the_array():
+    (_, array, _, _) = parse.parse_scontrol_records(read("scontrol-show-job-22.05.txt"))
+    summary = details.summarize(array, "25_3", lambda path: path.rpartition("/")[2])
+    assert summary["id"] == "25_3" and summary["array_job_id"] == "25" and summary["array_task_id"] == "3"
+    assert summary["stdout"] == "/tmp/rec dir/sub=x/slurm-25_3.out" and summary["stdout_path"] == "slurm-25_3.out"
+
+
+def test_summary_25_variant_and_memory_units():
+    (summary,) = summaries("scontrol-show-job-25.05-constructed.txt", asked="100_7")
+    assert summary["id"] == "100_7" and summary["account"] == "proj-a" and summary["qos"] == "normal"
+    assert summary["memory"] == "8G" and summary["memory_per"] == "node" and summary["memory_bytes"] == 8 * 1024**3
+    assert summary["tres"] == "cpu=8,mem=16G,node=2,billing=8,gres/gpu=2" and summary["gres"] == "gres/gpu:1"
+    assert summary["time_limit"] is None and summary["run_time"] == 93784 and summary["nodes"] == 2
+    assert summary["cpus"] == 8 and summary["nodelist"] == "gpu[01-02]" and summary["batch_host"] == "gpu01"
+    per_cpu = details.summarize({"JobId": "1", "MinMemoryCPU": "512M", "MinMemoryNode": "0"}, "1", lambda p: None)
+    assert (per_cpu["memory"], per_cpu["memory_per"], per_cpu["memory_bytes"]) == ("512M", "cpu", 512 * 1024**2)
+    per_gpu = details.summarize({"JobId": "1", "MemPerTres": "gres/gpu:4G"}, "1", lambda p: None)
+    assert (per_gpu["memory"], per_gpu["memory_per"], per_gpu["memory_bytes"]) == ("4G", "gpu", 4 * 1024**3)
+    assert details.memory_bytes("1500") == 1500 * 1024**2 and details.memory_bytes("1.5T") == int(1.5 * 1024**4)
+    assert details.memory_bytes("lots") is None

@@ -7,13 +7,15 @@ import os
 import pwd
 import re
 import time
-from pathlib import Path
 
+from ..validate import RootPaths
 from . import parse
 from .cache import Coalescer
 from .commands import CommandMissing, Result, Runner
 from .config import Slurm
+from .details import summarize
 from .errors import SlurmError, SlurmUnavailable, controller_unreachable, first_lines
+from .records import JobDetails
 
 ACTIONS = ("cancel", "hold", "release", "requeue")
 GONE_MESSAGE = "Job already finished or gone."
@@ -40,8 +42,8 @@ class SlurmBackend(abc.ABC):
         """The queue (``to_json()``: ``{"jobs": [...], "updated_at", "user"}``); ``mine`` is filtered by Slurm."""
 
     @abc.abstractmethod
-    async def job(self, job_id: str) -> dict[str, str] | None:
-        """Every field Slurm gives for one job, or None if it does not know the job."""
+    async def job(self, job_id: str) -> JobDetails | None:
+        """Every field Slurm gives for one job and its typed summary, or None if Slurm does not know the job."""
 
     @abc.abstractmethod
     async def act(self, action: str, ids: list[str]) -> list[dict]:
@@ -61,8 +63,8 @@ class CliBackend(SlurmBackend):
     def __init__(self, config: Slurm, root_dir: str | None = None):
         self.config = config
         self.runner = Runner(config)
-        # Working directories are also given relative to the Jupyter root ("Open working directory").
-        self.root = str(Path(root_dir).resolve()) if root_dir else None
+        # Working directories and output files are also given relative to the Jupyter root.
+        self._relative = RootPaths(root_dir).text_to_api if root_dir else _outside
         self.user = current_user()
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
         self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in ("mine", "all")}
@@ -127,24 +129,16 @@ class CliBackend(SlurmBackend):
     def _add_paths(self, job: dict) -> None:
         job["work_dir_path"] = self._relative(job["work_dir"])
 
-    def _relative(self, directory: str) -> str | None:
-        # A string comparison, not Path.resolve(): this runs for every new job of the queue.
-        root = self.root
-        if root is None or not directory:
-            return None
-        if directory == root:
-            return ""
-        prefix = root.rstrip("/") + "/"
-        return directory[len(prefix) :] if directory.startswith(prefix) else None
-
-    async def job(self, job_id: str) -> dict[str, str] | None:
+    async def job(self, job_id: str) -> JobDetails | None:
         result = await self._run("scontrol", ["show", "job", "-o", job_id])
         if not result.ok:
             if _INVALID_ID in result.stderr:
                 return None
             raise SlurmError(first_lines(result.stderr) or f"scontrol failed (exit {result.returncode})", 502)
-        records = parse.parse_scontrol_records(result.stdout)
-        return pick_record(records, job_id)
+        record = pick_record(parse.parse_scontrol_records(result.stdout), job_id)
+        if record is None:
+            return None
+        return JobDetails(record, summarize(record, job_id, self._relative))
 
     async def act(self, action: str, ids: list[str]) -> list[dict]:
         if action not in ACTIONS:
@@ -174,6 +168,10 @@ class CliBackend(SlurmBackend):
         if not result.ok or not match:
             raise SlurmError(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")
         return {"id": match.group(1), "cluster": match.group(2)}
+
+
+def _outside(path: str) -> None:
+    return None
 
 
 def pick_record(records: list[dict[str, str]], job_id: str) -> dict[str, str] | None:

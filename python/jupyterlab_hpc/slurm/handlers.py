@@ -13,8 +13,7 @@ from ..validate import RootPaths, check_path_text
 from .backend import ACTIONS, CliBackend
 from .errors import http_error
 from .ids import check_job_id, check_job_ids
-from .output import output_path, read_chunk
-from .parse import parse_user
+from .output import read_chunk
 from .submit import MAX_SCRIPT_BYTES, check_options, confine_paths, has_chdir_directive, has_job_name_directive
 from .templates import Templates, check_script
 
@@ -152,10 +151,10 @@ class JobHandler(SlurmHandler):
     @authorized
     async def get(self, job_id):
         job_id = check_job_id(job_id)
-        record = await self.slurm(self.backend.job(job_id))
-        if record is None:
+        details = await self.slurm(self.backend.job(job_id))
+        if details is None:
             raise web.HTTPError(404, f"Slurm does not know job {job_id} (any more).")
-        self.reply(record)
+        self.reply(details.to_json())
 
     @web.authenticated
     @authorized
@@ -192,16 +191,15 @@ class OutputHandler(SlurmHandler):
     async def lookup(self, job_id: str, stream: str) -> Path:
         """The job's output file from Slurm, remembered: the follower asks every second, and
         Slurm forgets finished jobs after MinJobAge while their output is still being read."""
-        record = await self.slurm(self.backend.job(job_id))
-        if record is None:
+        details = await self.slurm(self.backend.job(job_id))
+        if details is None:
             raise web.HTTPError(404, f"Slurm does not know job {job_id} (any more).")
-        if parse_user(record.get("UserId", "")) != self.backend.user:
+        summary = details.summary
+        if summary["user"] != self.backend.user:
             raise web.HTTPError(403, f"Job {job_id} belongs to another user; only your own jobs' output can be read.")
-        path = Path(output_path(record, stream, job_id))
-        if not path.is_absolute():
-            path = Path(record.get("WorkDir", "/")) / path
-        array_pending = "%" in record.get("ArrayTaskId", "") or "-" in record.get("ArrayTaskId", "")
-        if not array_pending:  # a task of a not yet split array may get its own record later
+        path = Path(summary[stream])
+        task = summary["array_task_id"] or ""
+        if not task.startswith("["):  # a task of a not yet split array may get its own record later
             self.known_paths[(job_id, stream)] = path
             while len(self.known_paths) > 10000:
                 self.known_paths.pop(next(iter(self.known_paths)))

@@ -56,6 +56,14 @@ def output_path(record: dict[str, str], stream: str, job_id: str) -> str:
     return expand(raw, record, job_id)
 
 
+def job_output_path(record: dict[str, str], stream: str, job_id: str) -> str:
+    """The absolute path of a job's stdout or stderr file, patterns expanded (not resolved)."""
+    path = output_path(record, stream, job_id)
+    if not path.startswith("/"):
+        path = str(Path(record.get("WorkDir") or "/") / path)
+    return path
+
+
 def read_chunk(path: Path, offset: int, limit: int) -> dict:
     """Up to ``limit`` bytes from ``offset``, cut at a UTF-8 character boundary."""
     try:

@@ -37,18 +37,18 @@ SQUEUE_FIELDS = [
 # A ':' followed by no width means "no truncation"; the separator is the suffix.
 SQUEUE_FORMAT = ",".join(f"{field}:{SEP}" for _, field in SQUEUE_FIELDS)
 
-_NULLS = {"", "(null)", "N/A", "n/a", "None", "NONE", "Unknown", "(None)"}
+NULLS = {"", "(null)", "N/A", "n/a", "None", "NONE", "Unknown", "(None)"}
 _UNLIMITED = {"UNLIMITED", "INFINITE", "infinite", "unlimited", "Partition_Limit", "NOT_SET", "INVALID"}
 
 
 def text_or_empty(value: str) -> str:
-    return "" if value in _NULLS else value
+    return "" if value in NULLS else value
 
 
 def parse_duration(value: str) -> int | None:
     """Slurm durations (``M:SS``, ``H:MM:SS``, ``D-HH:MM:SS``, ``MM``) in seconds; None if unlimited/unknown."""
     value = value.strip()
-    if value in _UNLIMITED or value in _NULLS:
+    if value in _UNLIMITED or value in NULLS:
         return None
     match = re.fullmatch(r"(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?", value)
     if not match:
@@ -164,7 +164,7 @@ def job_from_values(values: list[str]) -> dict:
         stderr,
         name,
     ) = values
-    nulls = _NULLS
+    nulls = NULLS
     if task in nulls:
         task = array_job = None
     elif ("-" in task or "," in task) and not task.startswith("["):

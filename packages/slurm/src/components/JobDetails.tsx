@@ -90,12 +90,15 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
       {fields && (
         <table className="jp-hpc-Slurm-fields">
           <tbody>
-            {Object.entries(fields).map(([key, value]) => (
-              <tr key={key}>
-                <th>{key}</th>
-                <td>{fieldText(key, value)}</td>
-              </tr>
-            ))}
+            {Object.entries(fields)
+              // the raw scontrol fields; `summary` (an object) is for the curated view
+              .filter(([, value]) => typeof value === 'string')
+              .map(([key, value]) => (
+                <tr key={key}>
+                  <th>{key}</th>
+                  <td>{fieldText(key, value)}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
       )}
