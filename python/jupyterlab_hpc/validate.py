@@ -49,8 +49,8 @@ class RootPaths:
 
     def __init__(self, root_dir: str | os.PathLike[str]):
         self.root = Path(root_dir).expanduser().resolve()
-        self._root_text = str(self.root)
-        self._prefix = self._root_text.rstrip("/") + "/"
+        self._text = str(self.root)
+        self._prefix = self._text.rstrip("/") + "/"
 
     def to_disk(self, path: str, field: str = "path") -> Path:
         """Absolute disk path for an API path; 403 when it escapes the root."""
@@ -73,15 +73,11 @@ class RootPaths:
             return None
         return disk_path.relative_to(self.root).as_posix() if disk_path != self.root else ""
 
-    def text_to_api(self, disk_path: str) -> str | None:
-        """:meth:`to_api` for an absolute path string as Slurm prints it: no file system
-        access and no Path objects (it runs for each new job of a 100,000-job queue)."""
-        root = self._root_text
-        if not disk_path:
-            return None
-        if disk_path == root:
+    def api_text(self, absolute: str) -> str | None:
+        """:meth:`to_api` for a normalized absolute path string, by string comparison only."""
+        if absolute == self._text:
             return ""
-        return disk_path[len(self._prefix) :] if disk_path.startswith(self._prefix) else None
+        return absolute[len(self._prefix) :] if absolute.startswith(self._prefix) else None
 
     def normalize(self, path: str, field: str = "path") -> str:
         """The canonical API form of a path inside the root (403 if outside)."""

@@ -184,7 +184,7 @@ def test_squeue_parsed_piece_by_piece_as_it_arrives(size):
 
 
 def summaries(name, asked=None, root="/tmp/rec dir"):
-    relative = RootPaths(root).text_to_api
+    relative = RootPaths(root).api_text
     return [
         details.summarize(record, asked or record["JobId"], relative)
         for record in parse.parse_scontrol_records(read(name))

@@ -64,7 +64,7 @@ class CliBackend(SlurmBackend):
         self.config = config
         self.runner = Runner(config)
         # Working directories and output files are also given relative to the Jupyter root.
-        self._relative = RootPaths(root_dir).text_to_api if root_dir else _outside
+        self._relative = RootPaths(root_dir).api_text if root_dir else _outside
         self.user = current_user()
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
         self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in ("mine", "all")}
