@@ -11,8 +11,12 @@ from jupyter_server.utils import url_path_join
 from tornado import web
 
 from . import errors
+from .validate import parse_json
 
 log = logging.getLogger("jupyterlab_hpc")
+
+#: Largest request body a handler parses, unless its feature sets ``max_body_size``.
+DEFAULT_MAX_BODY_SIZE = 1024 * 1024
 
 # The one place where domain errors get their HTTP status.
 STATUS: dict[type[errors.HpcError], int] = {
@@ -44,6 +48,8 @@ class HpcHandler(APIHandler):
     """
 
     auth_resource = "hpc"
+    #: bytes; a feature may pass its own (a traitlet) in the URL spec's kwargs
+    max_body_size = DEFAULT_MAX_BODY_SIZE
 
     def initialize(self, **kwargs: Any) -> None:
         # Handlers are constructed per request; the feature's service object
@@ -79,16 +85,20 @@ class HpcHandler(APIHandler):
         self.finish(json.dumps({"message": message}))
 
     def json_body(self) -> dict[str, Any]:
-        """The request body as a JSON object, or a 400 that says why not."""
+        """The request body as a JSON object; InvalidInput (400) or TooLarge (413) saying why not."""
         raw = self.request.body
         if not raw:
             return {}
+        if len(raw) > self.max_body_size:
+            raise errors.TooLarge(
+                f"The request body is {len(raw)} bytes, more than this server's limit of {self.max_body_size}."
+            )
         try:
-            data = json.loads(raw)
+            data = parse_json(raw)
         except (ValueError, UnicodeDecodeError) as error:
-            raise web.HTTPError(400, f"Malformed JSON in the request body: {error}") from None
+            raise errors.InvalidInput(f"Malformed JSON in the request body: {error}") from None
         if not isinstance(data, dict):
-            raise web.HTTPError(400, "The request body must be a JSON object.")
+            raise errors.InvalidInput("The request body must be a JSON object.")
         return data
 
     def reply(self, data: Any, status: int = 200) -> None:

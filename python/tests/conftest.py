@@ -1,6 +1,11 @@
 """Shared pytest fixtures: a real Jupyter server with the four extensions on."""
 
+import asyncio
+import fcntl
 import json
+import os
+import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -50,3 +55,46 @@ def api(jp_fetch):
         return response.code, (json.loads(text) if text else None)
 
     return call
+
+
+# -- checking that blocking work stays off the event loop ---------------------------------------
+# A request whose work waits on a lock held here must not stop the server from answering
+# others. The test and the server share one event loop: if the server blocked it, the test
+# could not release the lock itself, so a timer thread releases it after ``safety`` seconds
+# and the test then sees ``held["released"]`` (the server answered only after the release).
+
+
+def flock_waiters(path) -> int:
+    """How many processes or threads wait for an ``flock`` on ``path`` (Linux /proc/locks)."""
+    inode = os.stat(path).st_ino
+    with open("/proc/locks") as locks:
+        return sum(1 for line in locks if "->" in line and f":{inode} " in line)
+
+
+@contextmanager
+def held_flock(path, safety: float = 30.0):
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    held = {"released": False}
+    guard = threading.Lock()
+
+    def release():
+        with guard:
+            if not held["released"]:
+                held["released"] = True
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+    timer = threading.Timer(safety, release)
+    timer.start()
+    try:
+        yield held
+    finally:
+        timer.cancel()
+        release()
+
+
+async def until(condition, held) -> None:
+    """Wait until ``condition()`` (or until the safety timer released the lock)."""
+    while not condition() and not held["released"]:  # noqa: ASYNC110 (polls the file system)
+        await asyncio.sleep(0.02)

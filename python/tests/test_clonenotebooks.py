@@ -1,12 +1,15 @@
 """The notebook gallery's REST API against a real server, real directories and a real git repository."""
 
+import asyncio
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import flock_waiters, held_flock, until
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
@@ -379,3 +382,67 @@ def test_scan_limit_lists_part_with_a_warning(shared):
     source.max_entries = 3  # the top folder alone has more entries
     assert source.notebooks() == [] and "Only part of" in source.warning
     assert source.status()["available"] is True and "Only part of" in source.status()["error"]
+
+
+async def test_adding_a_folder_waits_off_the_event_loop(api, tmp_path):
+    """Adding a source checks the folder and writes the user's store in a worker thread."""
+    folder = tmp_path / "group"
+    write_nb(folder / "ours.ipynb", [new_markdown_cell("# Ours")])
+    lock = tmp_path / "clone-state" / "user-sources.json.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with held_flock(lock) as held:
+        add = asyncio.ensure_future(api("clone", "sources", method="POST", body={"name": "G", "path": str(folder)}))
+        await until(lambda: flock_waiters(lock) > 0, held)
+        code, _ = await api("favorites", "status")
+        assert code == 200 and not held["released"], "the server stopped answering while a source was added"
+    code, added = await add
+    assert code == 201 and added["available"]
+
+
+def blocking_git(tmp_path, monkeypatch):
+    """A ``git`` first on PATH that waits for the test (as a fetch from a slow server would), then runs git."""
+    real = shutil.which("git")
+    folder = tmp_path / "slow-git"
+    folder.mkdir()
+    script = folder / "git"
+    script.write_text(
+        f"""#!/bin/sh
+touch {folder}/started
+i=0
+while [ ! -e {folder}/release ]; do
+  i=$((i + 1)); [ $i -gt 600 ] && touch {folder}/gave-up && break
+  sleep 0.05
+done
+exec {real} "$@"
+"""
+    )
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+    return folder
+
+
+@pytest.fixture
+def refresh_always(hpc_config):
+    hpc_config["CloneNotebooks"]["git_refresh_interval"] = 0
+
+
+async def test_link_fetches_off_the_event_loop(refresh_always, api, jp_fetch, tmp_path, monkeypatch):
+    """A stale git source is fetched when a link names it: other requests are answered meanwhile."""
+    await listing(api, source="tut")  # cloned with the real git
+    slow = blocking_git(tmp_path, monkeypatch)
+    link = asyncio.ensure_future(
+        jp_fetch(
+            "hpc",
+            "clone",
+            "link",
+            params={"source": "tut", "path": "analysis.ipynb"},
+            follow_redirects=False,
+            raise_error=False,
+        )
+    )
+    await until(lambda: (slow / "started").exists(), {"released": False})
+    code, _ = await api("favorites", "status")
+    assert code == 200 and not (slow / "gave-up").exists(), "the server stopped answering during a git fetch"
+    (slow / "release").touch()
+    response = await link
+    assert response.code == 302

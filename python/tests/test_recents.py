@@ -7,6 +7,7 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from conftest import flock_waiters, held_flock, until
 
 from jupyterlab_hpc.recents.store import RecentsStore
 
@@ -319,3 +320,16 @@ def test_listing_json_matches_listing(tmp_path):
         ('dir/quote"d é.txt', True),
     ]
     assert json.loads(store.listing_json()) == {"recents": expected}
+
+
+async def test_writes_wait_off_the_event_loop(api, files, hpc_config):
+    """Another server of the user holds the store's lock (or fsync is slow): the others' requests go on."""
+    lock = Path(hpc_config["Recents"]["store_path"] + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with held_flock(lock) as held:
+        post = asyncio.ensure_future(api("recents", method="POST", body={"path": "script.py", "type": "file"}))
+        await until(lambda: flock_waiters(lock) > 0, held)
+        code, _ = await api("favorites", "status")
+        assert code == 200 and not held["released"], "the server stopped answering while a write waited"
+    code, body = await post
+    assert code == 200 and paths(body) == ["script.py"]

@@ -20,8 +20,8 @@ from papermill import __version__ as papermill_version
 from papermill.exceptions import PapermillException
 from papermill.inspection import _infer_parameters
 from papermill.parameterize import parameterize_notebook
-from tornado import web
 
+from .. import errors
 from ..jsonstore import JsonStore
 from ..validate import RootPaths
 from .sources import DirectorySource
@@ -33,19 +33,19 @@ log = logging.getLogger("jupyterlab_hpc")
 def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
     """A valid v4 notebook from the disk: 413 too large, 422 not a notebook."""
     if not disk.name.endswith(".ipynb"):
-        raise web.HTTPError(422, f"'{disk.name}' is not a notebook (.ipynb).")
+        raise errors.InvalidNotebook(f"'{disk.name}' is not a notebook (.ipynb).")
     size = disk.stat().st_size
     if size > max_size:
-        raise web.HTTPError(
-            413, f"'{disk.name}' is {size / 1e6:.1f} MB, more than the gallery's limit of {max_size / 1e6:.1f} MB."
+        raise errors.TooLarge(
+            f"'{disk.name}' is {size / 1e6:.1f} MB, more than the gallery's limit of {max_size / 1e6:.1f} MB."
         )
     try:
         raw = disk.read_bytes()
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        raise web.HTTPError(422, f"'{disk.name}' is not valid JSON: {error}") from None
+        raise errors.InvalidNotebook(f"'{disk.name}' is not valid JSON: {error}") from None
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
-        raise web.HTTPError(422, f"'{disk.name}' is JSON but not a Jupyter notebook.")
+        raise errors.InvalidNotebook(f"'{disk.name}' is JSON but not a Jupyter notebook.")
     try:
         # nbformat.reads without parsing the JSON a second time (notebooks may be large)
         major, minor = get_version(data)
@@ -55,7 +55,7 @@ def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
         nbformat.validate(nb)
     except (nbformat.ValidationError, NBFormatError, ValueError, KeyError, TypeError, AttributeError) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise web.HTTPError(422, f"'{disk.name}' is not a valid notebook (nbformat): {first}") from None
+        raise errors.InvalidNotebook(f"'{disk.name}' is not a valid notebook (nbformat): {first}") from None
     return nb
 
 
@@ -104,13 +104,13 @@ def check_parameters(value: Any) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise web.HTTPError(400, "Field 'parameters' must be an object of names to values.")
+        raise errors.InvalidInput("Field 'parameters' must be an object of names to values.")
     if len(value) > MAX_PARAMETERS:
-        raise web.HTTPError(400, f"At most {MAX_PARAMETERS} parameters.")
+        raise errors.InvalidInput(f"At most {MAX_PARAMETERS} parameters.")
     for name in value:
         # the name becomes the left-hand side of an assignment: only identifiers
         if not name.isidentifier() or keyword.iskeyword(name):
-            raise web.HTTPError(400, f"'{name}' is not a valid parameter name.")
+            raise errors.InvalidInput(f"'{name}' is not a valid parameter name.")
     return value
 
 
@@ -143,7 +143,7 @@ class Cloner:
         text = target_dir if target_dir else self.config.clone_dir.replace("{source}", source.id)
         disk = self.root.to_disk(text or ".", "target_dir")
         if disk.exists() and not disk.is_dir():
-            raise web.HTTPError(409, f"'{text}' exists and is not a folder.")
+            raise errors.Conflict(f"'{text}' exists and is not a folder.")
         return disk
 
     def clone(
@@ -173,9 +173,7 @@ class Cloner:
         try:
             dest_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise web.HTTPError(
-                403, f"Cannot create the folder {self.root.to_api(dest_dir)}: {error.strerror}"
-            ) from None
+            raise errors.Forbidden(f"Cannot create the folder {self.root.to_api(dest_dir)}: {error.strerror}") from None
         target = self._write_new(dest_dir, disk.name, text)
         copied = self._copy_data(data_files, dest_dir)
         api_path = self.root.to_api(target) or target.name
@@ -188,7 +186,7 @@ class Cloner:
         }
         try:
             self.records.update(lambda data: data.setdefault("clones", []).append(record))
-        except (OSError, AttributeError, TypeError) as error:
+        except (errors.Unavailable, AttributeError, TypeError) as error:
             # the clone exists and is what the user asked for; only the update marker will miss it
             log.warning("jupyterlab-hpc gallery: could not record the clone %s: %s", api_path, error)
         return {
@@ -211,7 +209,7 @@ class Cloner:
                 nb, parameters, kernel_name=kernelspec.get("name"), language=kernelspec.get("language")
             )
         except (PapermillException, ValueError) as error:
-            raise web.HTTPError(422, f"Cannot set parameters in this notebook: {error}") from None
+            raise errors.InvalidNotebook(f"Cannot set parameters in this notebook: {error}") from None
         for cell in nb.cells:  # papermill needs the empty tag lists, the user's copy does not
             if id(cell) in added and cell.metadata.get("tags") == []:
                 del cell.metadata["tags"]
@@ -225,9 +223,11 @@ class Cloner:
             disk = (base / rel).resolve()
             root = source.root
             if root not in disk.parents or base not in disk.parents:
-                raise web.HTTPError(403, f"The data file '{rel}' is outside the notebook's folder in the source.")
+                raise errors.Forbidden(f"The data file '{rel}' is outside the notebook's folder in the source.")
             if not disk.is_file():
-                raise web.HTTPError(422, f"The data file '{rel}' declared for this notebook is missing in the source.")
+                raise errors.InvalidNotebook(
+                    f"The data file '{rel}' declared for this notebook is missing in the source."
+                )
             result.append((disk, disk.relative_to(base).as_posix()))
         return result
 
@@ -248,7 +248,7 @@ class Cloner:
                 target.unlink(missing_ok=True)
                 raise
             return target
-        raise web.HTTPError(409, f"Too many copies of {name} in {dest_dir}.")
+        raise errors.Conflict(f"Too many copies of {name} in {dest_dir}.")
 
     def _copy_data(self, files: list[tuple[Path, str]], dest_dir: Path) -> list[dict[str, str]]:
         copied = []

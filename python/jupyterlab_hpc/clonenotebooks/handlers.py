@@ -12,8 +12,10 @@ from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 
-from ..base import HpcHandler, add_feature_handlers
+from .. import errors
+from ..base import HpcHandler, add_feature_handlers, status_for
 from ..jsonstore import JsonStore
+from ..offload import blocking
 from ..validate import require_str
 from .clone import Cloner, parameters_of, read_notebook
 from .registry import SourceRegistry
@@ -42,15 +44,15 @@ class CloneHandler(HpcHandler):
     def query(self, name: str) -> str:
         value = self.get_query_argument(name, None)
         if value is None or not value.strip():
-            raise web.HTTPError(400, f"Missing query parameter '{name}'.")
+            raise errors.InvalidInput(f"Missing query parameter '{name}'.")
         return value
 
 
 class StatusHandler(CloneHandler):
     @web.authenticated
     @authorized
-    def get(self):
-        sources = [s.public() for s in self.registry.all()]
+    async def get(self):
+        sources = [s.public() for s in await blocking(self.registry.all)]
         self.reply(
             {
                 "available": True,
@@ -67,19 +69,21 @@ class SourcesHandler(CloneHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        sources = self.registry.all()
-        self.reply(await asyncio.gather(*(asyncio.to_thread(s.status) for s in sources)))
+        sources = await blocking(self.registry.all)
+        self.reply(await asyncio.gather(*(blocking(s.status) for s in sources)))
 
     @web.authenticated
     @authorized
     async def post(self):
-        source = self.registry.add_user(self.json_body())
-        self.reply(await asyncio.to_thread(source.status), 201)
+        body = self.json_body()
+        # checks the folder and writes the store: both may wait on a file system
+        source = await blocking(self.registry.add_user, body)
+        self.reply(await blocking(source.status), 201)
 
     @web.authenticated
     @authorized
-    def delete(self):
-        self.registry.remove_user(self.query("id"))
+    async def delete(self):
+        await blocking(self.registry.remove_user, self.query("id"))
         self.set_status(204)
         self.finish()
 
@@ -90,7 +94,7 @@ class RefreshHandler(CloneHandler):
     async def post(self):
         body = self.json_body()
         wanted = require_str(body, "source", optional=True)
-        sources = [self.registry.get(wanted)] if wanted else self.registry.all()
+        sources = await blocking(self.registry.chosen, wanted)
 
         def refresh(source):
             try:
@@ -99,7 +103,7 @@ class RefreshHandler(CloneHandler):
                 pass  # reported in the status below
             return source.status()
 
-        self.reply(await asyncio.gather(*(asyncio.to_thread(refresh, s) for s in sources)))
+        self.reply(await asyncio.gather(*(blocking(refresh, s) for s in sources)))
 
 
 class NotebooksHandler(CloneHandler):
@@ -107,7 +111,7 @@ class NotebooksHandler(CloneHandler):
     @authorized
     async def get(self):
         wanted = self.get_query_argument("source", None)
-        sources = [self.registry.get(wanted)] if wanted else self.registry.all()
+        sources = await blocking(self.registry.chosen, wanted)
         words = (self.get_query_argument("q", "") or "").lower().split()
 
         def listing(source):
@@ -117,15 +121,16 @@ class NotebooksHandler(CloneHandler):
             except SourceError as error:
                 return [], {"source": source.id, "message": str(error)}
 
-        results = await asyncio.gather(*(asyncio.to_thread(listing, s) for s in sources))
+        results = await asyncio.gather(*(blocking(listing, s) for s in sources))
         cards, errors = [], []
         for entries, error in results:
             if error:
                 errors.append(error)
             cards.extend(item for item in entries if not words or matches(item[0], words))
         # The cards' JSON is cached by the sources; only the per-user clone fields are added here.
+        annotations = await blocking(self.cloner.annotations, [c[0] for c in cards])  # stats the clones
         parts = []
-        for (_entry, text), (clones, update) in zip(cards, self.cloner.annotations([c[0] for c in cards]), strict=True):
+        for (_entry, text), (clones, update) in zip(cards, annotations, strict=True):
             parts.append(f'{text[:-1]}, "clones": {json.dumps(clones)}, "update_available": {json.dumps(update)}}}')
         self.set_header("Content-Type", "application/json")
         self.finish(f'{{"notebooks": [{", ".join(parts)}], "errors": {json.dumps(errors)}}}')
@@ -135,26 +140,30 @@ class PreviewHandler(CloneHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        source, path = self.registry.get(self.query("source")), self.query("path")
-        # resolve() stats the file system too: keep it off the event loop
-        self.reply(await asyncio.to_thread(lambda: read_notebook(source.resolve(path), source.max_size)))
+        source_id, path = self.query("source"), self.query("path")
+
+        def load():
+            source = self.registry.get(source_id)
+            return read_notebook(source.resolve(path), source.max_size)
+
+        self.reply(await blocking(load))
 
 
 class ParametersHandler(CloneHandler):
     @web.authenticated
     @authorized
     async def get(self):
-        source = self.registry.get(self.query("source"))
-        path = self.query("path")
+        source_id, path = self.query("source"), self.query("path")
 
         def load():
+            source = self.registry.get(source_id)
             nb = read_notebook(source.resolve(path), source.max_size)
             kernel = self.cloner.kernelspec(source.kernel)
             if kernel:
                 nb.metadata["kernelspec"] = kernel
             return {"parameters": parameters_of(nb), "kernel": (nb.metadata.get("kernelspec") or {}).get("name")}
 
-        self.reply(await asyncio.to_thread(load))
+        self.reply(await blocking(load))
 
 
 class CloneNotebookHandler(CloneHandler):
@@ -162,11 +171,14 @@ class CloneNotebookHandler(CloneHandler):
     @authorized
     async def post(self):
         body = self.json_body()
-        source = self.registry.get(require_str(body, "source"))
+        source_id = require_str(body, "source")
         path = require_str(body, "path")
         target_dir = require_str(body, "target_dir", optional=True)
-        result = await asyncio.to_thread(self.cloner.clone, source, path, target_dir, body.get("parameters"))
-        self.reply(result, 201)
+
+        def clone():
+            return self.cloner.clone(self.registry.get(source_id), path, target_dir, body.get("parameters"))
+
+        self.reply(await blocking(clone), 201)
 
 
 class LinkHandler(JupyterHandler):
@@ -182,28 +194,34 @@ class LinkHandler(JupyterHandler):
 
     @web.authenticated
     @authorized
-    def get(self):
+    async def get(self):
         source_id = self.get_query_argument("source", "")
         path = self.get_query_argument("path", "")
         if not source_id or not path:
             raise web.HTTPError(400, "A gallery link needs 'source' and 'path'.")
-        if source_id not in {s.id for s in self.registry.all() if not s.user}:
-            raise web.HTTPError(404, f"Unknown notebook source '{source_id}'.")
-        source = self.registry.get(source_id)
         try:
-            source.prepare()
-        except SourceError as error:
-            raise web.HTTPError(503, str(error)) from None
-        disk: Path = source.resolve(path)
-        if not disk.name.endswith(".ipynb"):
-            raise web.HTTPError(422, f"'{path}' is not a notebook.")
+            # a stale git source fetches here (up to git_timeout): never on the event loop
+            await blocking(self.check, source_id, path)
+        except errors.HpcError as error:
+            # a page handler: the domain error's status, from the one mapping
+            raise web.HTTPError(status_for(error), str(error)) from None
         query = urlencode({"hpc-clone-source": source_id, "hpc-clone-path": path})
         self.redirect(url_path_join(self.base_url, "lab") + "?" + query)
+
+    def check(self, source_id: str, path: str) -> None:
+        """The link names a notebook of a site source (NotFound, Unavailable, Forbidden, InvalidNotebook)."""
+        source = next((s for s in self.registry.all() if s.id == source_id and not s.user), None)
+        if source is None:
+            raise errors.NotFound(f"Unknown notebook source '{source_id}'.")
+        source.prepare()
+        disk: Path = source.resolve(path)
+        if not disk.name.endswith(".ipynb"):
+            raise errors.InvalidNotebook(f"'{path}' is not a notebook.")
 
 
 def setup_handlers(serverapp, config):
     registry = SourceRegistry(config)
-    records = JsonStore(Path(config.data_dir) / "clones.json", dict)
+    records = JsonStore(Path(config.data_dir) / "clones.json", dict, is_valid=lambda d: isinstance(d, dict))
     cloner = Cloner(config, serverapp.root_dir, getattr(serverapp, "kernel_spec_manager", None), records)
     kwargs = {"config_obj": config, "registry": registry, "cloner": cloner}
     add_feature_handlers(

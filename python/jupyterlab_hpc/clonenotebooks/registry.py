@@ -10,10 +10,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from tornado import web
-
+from .. import errors
 from ..jsonstore import JsonStore
-from .sources import DirectorySource, GitSource, check_spec
+from .sources import DirectorySource, GitSource, check_spec, spec_problem
 
 log = logging.getLogger("jupyterlab_hpc")
 
@@ -24,7 +23,7 @@ class SourceRegistry:
     def __init__(self, config: Any):
         self.config = config
         self.data_dir = Path(config.data_dir)
-        self.user_store = JsonStore(self.data_dir / "user-sources.json", list)
+        self.user_store = JsonStore(self.data_dir / "user-sources.json", list, is_valid=lambda d: isinstance(d, list))
         self._objects: dict[str, tuple[str, DirectorySource]] = {}
         self._lock = threading.Lock()
         self.config_errors: list[str] = []
@@ -57,7 +56,7 @@ class SourceRegistry:
     def all(self) -> list[DirectorySource]:
         result, seen, errors = [], set(), []
         for spec in self.config.sources:
-            problem = check_spec(spec)
+            problem = spec_problem(spec)
             if problem or spec["id"] in seen:
                 errors.append(f"Ignored a configured source: {problem or 'duplicate id ' + spec['id']}.")
                 continue
@@ -65,7 +64,7 @@ class SourceRegistry:
             result.append(self._make(spec, user=False))
         if self.config.allow_user_sources:
             for spec in self._user_specs():
-                if check_spec(spec, self.config.allowed_remote_schemes) or spec["id"] in seen:
+                if spec_problem(spec, self.config.allowed_remote_schemes) or spec["id"] in seen:
                     continue
                 seen.add(spec["id"])
                 result.append(self._make(spec, user=True))
@@ -79,44 +78,48 @@ class SourceRegistry:
         for source in self.all():
             if source.id == source_id:
                 return source
-        raise web.HTTPError(404, f"Unknown notebook source '{source_id}'.")
+        raise errors.NotFound(f"Unknown notebook source '{source_id}'.")
+
+    def chosen(self, source_id: str | None) -> list[DirectorySource]:
+        """The one source named, or all of them when none is."""
+        return [self.get(source_id)] if source_id else self.all()
 
     # -- user sources ----------------------------------------------------------------
     def add_user(self, body: dict[str, Any]) -> DirectorySource:
         if not self.config.allow_user_sources:
-            raise web.HTTPError(403, "Adding sources is disabled on this server.")
+            raise errors.Forbidden("Adding sources is disabled on this server.")
         kind = body.get("type", "directory")
         name = body.get("name")
         if not isinstance(name, str) or not name.strip() or len(name) > 200:
-            raise web.HTTPError(400, "Give the source a name (up to 200 characters).")
+            raise errors.InvalidInput("Give the source a name (up to 200 characters).")
         spec: dict[str, Any] = {"name": name.strip(), "type": kind}
         if kind == "directory":
             path = body.get("path")
             if not isinstance(path, str) or not path.strip() or "\x00" in path:
-                raise web.HTTPError(400, "Give the folder's path.")
+                raise errors.InvalidInput("Give the folder's path.")
             disk = Path(os.path.expanduser(path.strip()))
             if not disk.is_absolute():
-                raise web.HTTPError(400, "The folder's path must be absolute (for example /global/cfs/...).")
+                raise errors.InvalidInput("The folder's path must be absolute (for example /global/cfs/...).")
             if not disk.is_dir():
-                raise web.HTTPError(400, f"{disk} is not a folder this server can read.")
+                raise errors.InvalidInput(f"{disk} is not a folder this server can read.")
             spec["path"] = str(disk)
         elif kind == "git":
             if not self.config.allowed_remote_schemes:
-                raise web.HTTPError(403, "Adding git repositories is disabled on this server.")
+                raise errors.Forbidden("Adding git repositories is disabled on this server.")
             for key in ("url", "ref", "subdir"):
                 if isinstance(body.get(key), str) and body[key].strip():
                     spec[key] = body[key].strip()
-            problem = check_spec({**spec, "id": "x"}, self.config.allowed_remote_schemes)
-            if problem:
-                raise web.HTTPError(403 if "not allowed" in problem else 400, problem[0].upper() + problem[1:] + ".")
+            try:
+                check_spec({**spec, "id": "x"}, self.config.allowed_remote_schemes)
+            except errors.HpcError as error:
+                text = str(error)
+                raise type(error)(text[0].upper() + text[1:] + ".") from None
         else:
-            raise web.HTTPError(400, f"Unknown source type '{kind}'.")
+            raise errors.InvalidInput(f"Unknown source type '{kind}'.")
         taken = {s["id"] for s in self.config.sources if isinstance(s, dict) and "id" in s}
         base = "user-" + (re.sub(r"[^a-z0-9]+", "-", spec["name"].lower()).strip("-") or "source")
 
         def add(data: Any) -> dict[str, Any]:
-            if not isinstance(data, list):
-                raise web.HTTPError(500, f"{self.user_store.path} does not hold a list of sources.")
             ids = taken | {s.get("id") for s in data if isinstance(s, dict)}
             candidate, n = base, 1
             while candidate in ids:
@@ -136,6 +139,6 @@ class SourceRegistry:
             return len(data) != before
 
         if not self.user_store.update(remove):
-            raise web.HTTPError(404, f"No source '{source_id}' that you added.")
+            raise errors.NotFound(f"No source '{source_id}' that you added.")
         with self._lock:
             self._objects.pop(source_id, None)

@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from tornado import web
-
+from .. import errors
 from ..validate import check_path_text
 from .metadata import describe
 
@@ -25,7 +24,7 @@ MANIFEST = "gallery.json"
 SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", "node_modules"}
 
 
-class SourceError(Exception):
+class SourceError(errors.Unavailable):
     """A source cannot be listed right now (missing directory, failed fetch...)."""
 
 
@@ -98,17 +97,14 @@ class DirectorySource:
         """Disk path of a notebook of this source: 403 outside it (also via symlinks), 404 missing."""
         check_path_text(path)
         if path.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", path):
-            raise web.HTTPError(403, f"'{path}' must be a path relative to the source '{self.id}'.")
-        try:
-            self.prepare()
-            root = self._check_root()
-        except SourceError as error:
-            raise web.HTTPError(503, str(error)) from None
+            raise errors.Forbidden(f"'{path}' must be a path relative to the source '{self.id}'.")
+        self.prepare()
+        root = self._check_root()
         disk = (root / path).resolve()
         if root not in disk.parents:
-            raise web.HTTPError(403, f"'{path}' is outside the source '{self.id}'.")
+            raise errors.Forbidden(f"'{path}' is outside the source '{self.id}'.")
         if not disk.is_file():
-            raise web.HTTPError(404, f"No notebook '{path}' in the source '{self.id}'.")
+            raise errors.NotFound(f"No notebook '{path}' in the source '{self.id}'.")
         return disk
 
     # -- listing ---------------------------------------------------------------------
@@ -392,21 +388,32 @@ class GitSource(DirectorySource):
         }
 
 
-def check_spec(spec: Any, allowed_schemes: list[str] | None = None) -> str | None:
-    """Why a source definition is unusable, or None."""
+def check_spec(spec: Any, allowed_schemes: list[str] | None = None) -> None:
+    """Refuse an unusable source definition: InvalidInput, or Forbidden for a git URL scheme not allowed."""
     if not isinstance(spec, dict) or not isinstance(spec.get("id"), str) or not spec["id"]:
-        return "a source needs a non-empty string 'id'"
+        raise errors.InvalidInput("a source needs a non-empty string 'id'")
     kind = spec.get("type", "directory")
     if kind == "directory":
-        return None if isinstance(spec.get("path"), str) and spec["path"] else "a directory source needs a 'path'"
+        if not isinstance(spec.get("path"), str) or not spec["path"]:
+            raise errors.InvalidInput("a directory source needs a 'path'")
+        return
     if kind == "git":
         url = spec.get("url")
         if not isinstance(url, str) or not url or url.startswith("-"):
-            return "a git source needs a 'url'"
+            raise errors.InvalidInput("a git source needs a 'url'")
         ref = spec.get("ref", "main")
         if not isinstance(ref, str) or ref.startswith("-"):
-            return "a git source's 'ref' must be a branch or tag name"
+            raise errors.InvalidInput("a git source's 'ref' must be a branch or tag name")
         if allowed_schemes is not None and urlparse(url).scheme not in allowed_schemes:
-            return f"git URLs with the scheme '{urlparse(url).scheme}' are not allowed here"
-        return None
-    return f"unknown source type '{kind}'"
+            raise errors.Forbidden(f"git URLs with the scheme '{urlparse(url).scheme}' are not allowed here")
+        return
+    raise errors.InvalidInput(f"unknown source type '{kind}'")
+
+
+def spec_problem(spec: Any, allowed_schemes: list[str] | None = None) -> str | None:
+    """Why a source definition is unusable, or None."""
+    try:
+        check_spec(spec, allowed_schemes)
+    except errors.HpcError as error:
+        return str(error)
+    return None

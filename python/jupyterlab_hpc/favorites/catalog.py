@@ -13,8 +13,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any
 
-from tornado import web
-
+from .. import errors
 from ..validate import RootPaths, check_path_text, require_str
 from .config import Favorites
 from .legacy import SOURCE as LEGACY_SOURCE
@@ -135,12 +134,12 @@ class Catalog:
         where = resolve(path, self.roots)
         if has_variables(path) or path.startswith("~"):
             if where.resolved is None and where.reason and "outside" in where.reason:
-                raise web.HTTPError(403, where.reason)
+                raise errors.Forbidden(where.reason)
             return path
         if where.resolved is None:
-            raise web.HTTPError(403, f"'{path}' is outside Jupyter's root directory.")
+            raise errors.Forbidden(f"'{path}' is outside Jupyter's root directory.")
         if not where.exists:
-            raise web.HTTPError(404, f"'{path}' does not exist.")
+            raise errors.NotFound(f"'{path}' does not exist.")
         # Keep the path as the user sees it (symlinks unresolved), tidied.
         return path if os.path.isabs(path) else posixpath.normpath(path.lstrip("/"))
 
@@ -153,11 +152,11 @@ class Catalog:
         if raw is None and source == LEGACY_SOURCE:
             raw = self._legacy() or []
         if not isinstance(raw, list):
-            raise web.HTTPError(400, "Field 'favorites' must be a list.")
+            raise errors.InvalidInput("Field 'favorites' must be a list.")
         items: list[tuple[str, str]] = []
         for entry in raw:
             if not isinstance(entry, dict):
-                raise web.HTTPError(400, "Each imported favorite must be an object with a 'path'.")
+                raise errors.InvalidInput("Each imported favorite must be an object with a 'path'.")
             path = check_path_text(require_str(entry, "path"))
             name = require_str(entry, "name", optional=True, max_length=MAX_NAME_LENGTH)
             items.append((path, (name or "").strip() or _default_name(path)))
@@ -171,33 +170,33 @@ class Catalog:
 
     def patch(self, fid: str, body: dict[str, Any]) -> dict[str, Any]:
         if not body:
-            raise web.HTTPError(400, "Nothing to change: send 'name', 'index' or 'hidden'.")
+            raise errors.InvalidInput("Nothing to change: send 'name', 'index' or 'hidden'.")
         unknown = set(body) - {"name", "index", "hidden"}
         if unknown:
-            raise web.HTTPError(400, f"Unknown field(s): {', '.join(sorted(unknown))}.")
+            raise errors.InvalidInput(f"Unknown field(s): {', '.join(sorted(unknown))}.")
         name = require_str(body, "name", optional=True, max_length=MAX_NAME_LENGTH)
         if name is not None and not name.strip():
-            raise web.HTTPError(400, "Field 'name' must not be empty.")
+            raise errors.InvalidInput("Field 'name' must not be empty.")
         index = body.get("index")
         if index is not None and (isinstance(index, bool) or not isinstance(index, int) or index < 0):
-            raise web.HTTPError(400, "Field 'index' must be a non-negative integer.")
+            raise errors.InvalidInput("Field 'index' must be a non-negative integer.")
         hidden = body.get("hidden")
         if hidden is not None and not isinstance(hidden, bool):
-            raise web.HTTPError(400, "Field 'hidden' must be true or false.")
+            raise errors.InvalidInput("Field 'hidden' must be true or false.")
 
         site = self._site_entry(fid)
         if site is not None:
             if name is not None or index is not None:
-                raise web.HTTPError(400, "Site favorites cannot be renamed or moved; hide them instead.")
+                raise errors.InvalidInput("Site favorites cannot be renamed or moved; hide them instead.")
             if hidden is not None:
                 self.store.set_hidden(fid, hidden)
             return self._describe(dict(site, hidden=bool(hidden)))
         if hidden is not None:
-            raise web.HTTPError(400, "Only site favorites can be hidden; remove your own instead.")
+            raise errors.InvalidInput("Only site favorites can be hidden; remove your own instead.")
         item = self.store.update(fid, name=name.strip() if name else None, index=index)
         return self._describe(dict(item, source="user", hidden=False))
 
     def delete(self, fid: str) -> None:
         if self._site_entry(fid) is not None:
-            raise web.HTTPError(400, "Site favorites cannot be removed; hide them instead.")
+            raise errors.InvalidInput("Site favorites cannot be removed; hide them instead.")
         self.store.remove(fid)

@@ -6,9 +6,9 @@ freeze the server, so catalog calls run in a worker thread.
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
-from tornado.ioloop import IOLoop
 
 from ..base import HpcHandler, add_feature_handlers
+from ..offload import blocking
 from .catalog import Catalog
 
 
@@ -17,7 +17,7 @@ class FavoritesHandler(HpcHandler):
     catalog: Catalog
 
     async def run(self, fn, *args):
-        return await IOLoop.current().run_in_executor(None, fn, *args)
+        return await blocking(fn, *args)
 
 
 class StatusHandler(FavoritesHandler):

@@ -16,8 +16,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tornado import web
-
+from .. import errors
 from ..jsonstore import JsonStore
 
 VERSION = 1
@@ -68,13 +67,13 @@ class FavoritesStore:
         return self.json.update(apply)
 
     def add(self, path: str, name: str, key: Callable[[str], str], reserved: Iterable[str] = ()) -> dict[str, str]:
-        """Append a favorite; 409 when one with the same target exists already."""
+        """Append a favorite; Conflict when one with the same target exists already."""
         new_key = key(path)
 
         def op(doc):
             taken = set(reserved) | {key(item["path"]) for item in doc["favorites"]}
             if new_key in taken:
-                raise web.HTTPError(409, f"'{path}' is already a favorite.")
+                raise errors.Conflict(f"'{path}' is already a favorite.")
             item = {"id": uuid.uuid4().hex[:12], "path": path, "name": name}
             doc["favorites"].append(item)
             return dict(item)
@@ -107,7 +106,7 @@ class FavoritesStore:
         for index, item in enumerate(doc["favorites"]):
             if item["id"] == fid:
                 return index
-        raise web.HTTPError(404, f"No favorite with id '{fid}'.")
+        raise errors.NotFound(f"No favorite with id '{fid}'.")
 
     def update(self, fid: str, name: str | None = None, index: int | None = None) -> dict[str, str]:
         def op(doc):

@@ -1,14 +1,22 @@
-"""REST handlers of ``{base_url}hpc/recents``: thin, the logic is in ``store.py``."""
+"""REST handlers of ``{base_url}hpc/recents``: thin, the logic is in ``store.py``.
+
+Every verb's work (resolving paths, the locked write with its fsync, the
+existence checks) runs through :func:`jupyterlab_hpc.offload.blocking`: a slow
+parallel file system or another server holding the store's lock must not stall
+the other requests.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from jupyter_server.auth.decorator import authorized
 from tornado import web
-from tornado.ioloop import IOLoop
 
+from .. import errors
 from ..base import HpcHandler, add_feature_handlers
+from ..offload import blocking
 from ..validate import require_str
 from .config import Recents
 from .store import TYPES, RecentsStore
@@ -24,11 +32,9 @@ class RecentsHandler(HpcHandler):
     async def reply_with_list(self, extra: dict | None = None) -> None:
         """Answer ``{**extra, "recents": [...]}``, the list existence-checked.
 
-        The checks (one stat per entry) run off the event loop: a slow parallel
-        file system must not stall the server's other requests. The entries
-        come pre-encoded from the store; only the existence flags are new.
+        The entries come pre-encoded from the store; only the existence flags are new.
         """
-        listing = await IOLoop.current().run_in_executor(None, self.store.listing_json)
+        listing = await blocking(self.store.listing_json)
         body = json.dumps(extra)[:-1] + ", " + listing[1:] if extra else listing
         self.set_header("Content-Type", "application/json")
         self.finish(body)
@@ -51,52 +57,64 @@ class ListHandler(RecentsHandler):
     @authorized
     async def post(self):
         body = self.json_body()
-        path = self.store.api_path(require_str(body, "path"))
+        raw_path = require_str(body, "path")
         type_ = body.get("type")
         if type_ not in TYPES:
-            raise web.HTTPError(400, f"Field 'type' must be one of {', '.join(TYPES)}.")
+            raise errors.InvalidInput(f"Field 'type' must be one of {', '.join(TYPES)}.")
         factory = require_str(body, "factory", optional=True, max_length=MAX_FACTORY_LENGTH)
-        entry = self.store.record(path, type_, factory, self._max_length(body))
-        await self.reply_with_list({"entry": entry})
+        max_length = self._max_length(body)
+
+        def record() -> dict[str, Any]:
+            return self.store.record(self.store.api_path(raw_path), type_, factory, max_length)
+
+        await self.reply_with_list({"entry": await blocking(record)})
 
     @web.authenticated
     @authorized
     async def patch(self):
         body = self.json_body()
-        path = self.store.api_path(require_str(body, "path"))
+        raw_path = require_str(body, "path")
         new_path = body.get("new_path")
         pinned = body.get("pinned")
         if new_path is None and pinned is None:
-            raise web.HTTPError(400, "Nothing to change: give 'pinned' and/or 'new_path'.")
+            raise errors.InvalidInput("Nothing to change: give 'pinned' and/or 'new_path'.")
         if pinned is not None and not isinstance(pinned, bool):
-            raise web.HTTPError(400, "Field 'pinned' must be true or false.")
-        if new_path is not None:
-            new_path = self.store.api_path(require_str(body, "new_path"), "new_path")
-        answer: dict = {}
+            raise errors.InvalidInput("Field 'pinned' must be true or false.")
+        raw_new = require_str(body, "new_path") if new_path is not None else None
+        await self.reply_with_list(await blocking(self._patch, raw_path, raw_new, pinned))
+
+    def _patch(self, raw_path: str, raw_new: str | None, pinned: bool | None) -> dict[str, Any]:
+        path = self.store.api_path(raw_path)
+        new_path = self.store.api_path(raw_new, "new_path") if raw_new is not None else None
+        answer: dict[str, Any] = {}
         if new_path is not None:
             answer["moved"] = self.store.rename(path, new_path)
             path = new_path
         if pinned is not None:
             entry = self.store.set_pinned(path, pinned)
             if entry is None:
-                raise web.HTTPError(404, f"'{path}' is not in the recent list.")
+                raise errors.NotFound(f"'{path}' is not in the recent list.")
             answer["entry"] = entry
-        await self.reply_with_list(answer)
+        return answer
 
     @web.authenticated
     @authorized
     async def delete(self):
-        path = self.get_query_argument("path", None)
-        if path is not None:
-            path = self.store.api_path(path)
-            if not self.store.remove(path):
-                raise web.HTTPError(404, f"'{path}' is not in the recent list.")
-            removed = 1
+        raw_path = self.get_query_argument("path", None)
+        if raw_path is not None:
+
+            def remove() -> int:
+                path = self.store.api_path(raw_path)
+                if not self.store.remove(path):
+                    raise errors.NotFound(f"'{path}' is not in the recent list.")
+                return 1
+
+            removed = await blocking(remove)
         else:
             everything = self.get_query_argument("all", "false").lower()
             if everything not in ("true", "false", "1", "0"):
-                raise web.HTTPError(400, "Query argument 'all' must be true or false.")
-            removed = self.store.clear(include_pinned=everything in ("true", "1"))
+                raise errors.InvalidInput("Query argument 'all' must be true or false.")
+            removed = await blocking(self.store.clear, everything in ("true", "1"))
         await self.reply_with_list({"removed": removed})
 
     def _max_length(self, body: dict) -> int:
@@ -105,7 +123,7 @@ class ListHandler(RecentsHandler):
         if value is None:
             return min(self.config_obj.max_entries, limit)
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= limit:
-            raise web.HTTPError(400, f"Field 'max_length' must be a whole number from 1 to {limit}.")
+            raise errors.InvalidInput(f"Field 'max_length' must be a whole number from 1 to {limit}.")
         return value
 
 

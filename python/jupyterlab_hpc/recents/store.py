@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tornado import web
-
+from .. import errors
 from ..jsonstore import JsonStore
 from ..validate import RootPaths
 
@@ -81,7 +80,7 @@ class RecentsStore:
     # -- paths -------------------------------------------------------------
 
     def api_path(self, path: str, field: str = "path") -> str:
-        """The path relative to the root, as the browser names it; 400/403 otherwise.
+        """The path relative to the root, as the browser names it; InvalidInput/Forbidden otherwise.
 
         Confinement is checked on the resolved path (symlinks followed), but the
         path kept is the lexical one, so a file opened through a symlinked folder
@@ -94,8 +93,8 @@ class RecentsStore:
         if relative is None:
             relative = self.paths.to_api(disk)
         if not relative:
-            raise web.HTTPError(
-                400, f"Field '{field}' must name a file or folder inside the root, not the root itself."
+            raise errors.InvalidInput(
+                f"Field '{field}' must name a file or folder inside the root, not the root itself."
             )
         return relative
 
