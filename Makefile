@@ -12,7 +12,7 @@ STAMPS := .make
 LABEXT_DIR := $(VENV)/share/jupyter/labextensions/@jupyterlab-hpc
 
 .PHONY: all demo demo-stop test install system-deps build lint lint-py lint-js pytest jest ui-test \
-        slurm-start slurm-stop check-install dist bench clean
+        slurm-start slurm-stop check-install dist bench clean hub hub-stop
 
 all: install
 
@@ -66,10 +66,18 @@ slurm-stop demo-stop:
 demo: install
 	@scripts/demo
 
+# ---- local JupyterHub (docs/center.md) ------------------------------------------
+# HUB_SPAWNER=local for LocalProcessSpawner; SlurmSpawner by default.
+hub: install
+	@scripts/hub start
+
+hub-stop:
+	@scripts/hub stop
+
 # ---- tests -------------------------------------------------------------------
 lint-py:
-	ruff check python benchmarks
-	ruff format --check python benchmarks
+	ruff check python benchmarks hub
+	ruff format --check python benchmarks hub
 
 lint-js:
 	jlpm lint:check
