@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from jupyter_server.base.handlers import APIHandler
-from jupyter_server.utils import url_path_join
+from jupyter_server.utils import ensure_async, url_path_join
 from tornado import web
 
 from . import errors
@@ -39,6 +39,31 @@ def status_for(error: errors.HpcError) -> int:
     return 500
 
 
+class _RecordingAuthorizer:
+    """The server's authorizer, noting a refusal on the handler (for a clear 403 answer)."""
+
+    def __init__(self, handler: HpcHandler, inner: Any):
+        self._handler = handler
+        self._inner = inner
+
+    async def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        allowed = bool(await ensure_async(self._inner.is_authorized(handler, user, action, resource)))
+        if not allowed:
+            self._handler.refused = (user, action, resource)
+        return allowed
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def refusal_message(authorizer: Any, user: Any, action: str, resource: str) -> str:
+    explain = getattr(authorizer, "refusal_message", None)
+    if callable(explain):
+        return str(explain(user, action, resource))
+    feature = resource.removeprefix("hpc_")
+    return f"The {feature} feature is not available to this account (refused by the site's authorizer)."
+
+
 class HpcHandler(APIHandler):
     """JSON in, JSON out, errors as ``{"message": ...}`` with a meaningful status.
 
@@ -50,6 +75,13 @@ class HpcHandler(APIHandler):
     auth_resource = "hpc"
     #: bytes; a feature may pass its own (a traitlet) in the URL spec's kwargs
     max_body_size = DEFAULT_MAX_BODY_SIZE
+    refused: tuple[Any, str, str] | None = None  # (user, action, resource) the authorizer refused
+
+    @property
+    def authorizer(self) -> Any:
+        # jupyter_server's @authorized asks this; a refusal becomes a 403 whose JSON says
+        # the feature is not available to this account ("reason": "not-authorized").
+        return _RecordingAuthorizer(self, super().authorizer)
 
     def initialize(self, **kwargs: Any) -> None:
         # Handlers are constructed per request; the feature's service object
@@ -74,6 +106,11 @@ class HpcHandler(APIHandler):
         self.set_header("Content-Type", "application/json")
         message = self._reason
         exc_info = kwargs.get("exc_info")
+        if status_code == 403 and self.refused is not None:
+            inner = super().authorizer
+            body = {"message": refusal_message(inner, *self.refused), "reason": "not-authorized"}
+            self.finish(json.dumps(body))
+            return
         if exc_info:
             error = exc_info[1]
             if isinstance(error, errors.HpcError):
