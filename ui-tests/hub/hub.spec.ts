@@ -59,6 +59,8 @@ test('log in at the hub, JupyterLab with the four extensions, submit and cancel 
   await page.locator('#login_submit').click();
   // The spawn page waits for the Slurm job; then JupyterLab under the user's prefix.
   await page.waitForURL(`**/user/${USER}/lab**`, { timeout: 150000 });
+  // A fresh workspace (an earlier run's layout would hide the launcher).
+  await page.goto(`/user/${USER}/lab?reset`);
   await expect(page.locator('.jp-Launcher')).toBeVisible({ timeout: 60000 });
 
   const hpc = page.locator('.jp-Launcher-section', {
