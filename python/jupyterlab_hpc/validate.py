@@ -6,6 +6,7 @@ Failures are :mod:`jupyterlab_hpc.errors` exceptions (the base handler picks the
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import re
@@ -21,10 +22,32 @@ MAX_PATH_LENGTH = 4096
 MAX_JSON_DEPTH = 100
 #: Newlines, tabs and the other C0 controls, and DEL: never in names, options or URLs.
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-#: Environment variable names that hold credentials: never expanded, shown or passed on.
-SECRET_ENV_NAME = re.compile(
-    r"^(?:JUPYTERHUB_|JPY_)|TOKEN|SECRET|PASSW|CREDENTIAL|(?:^|_)KEY(?:$|_)|COOKIE|AUTH", re.IGNORECASE
+#: Environment variable names that hold credentials: never expanded, shown or passed on
+#: (glob patterns, case-insensitive; also the default of ``c.Slurm.exclude_env``).
+SECRET_ENV_PATTERNS = (
+    "JUPYTERHUB_*",
+    "JPY_*",
+    "*TOKEN*",
+    "*SECRET*",
+    "*PASSW*",
+    "*CREDENTIAL*",
+    "KEY",
+    "KEY_*",
+    "*_KEY",
+    "*_KEY_*",
+    "*COOKIE*",
+    "*AUTH*",
 )
+
+
+def name_matcher(patterns: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """One compiled matcher for glob ``patterns`` (case-insensitive): ``.match(name)``."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns), re.IGNORECASE)
+
+
+SECRET_ENV_NAME = name_matcher(SECRET_ENV_PATTERNS)
 
 
 def has_control_chars(text: str) -> bool:
@@ -33,7 +56,7 @@ def has_control_chars(text: str) -> bool:
 
 def looks_secret(name: str) -> bool:
     """Whether an environment variable's name says it holds a credential."""
-    return SECRET_ENV_NAME.search(name) is not None
+    return SECRET_ENV_NAME.match(name) is not None
 
 
 # -- JSON -------------------------------------------------------------------------------------

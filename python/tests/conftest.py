@@ -4,6 +4,8 @@ import asyncio
 import fcntl
 import json
 import os
+import shutil
+import subprocess
 import threading
 from contextlib import contextmanager
 
@@ -12,6 +14,39 @@ import pytest
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 FEATURES = ("favorites", "recents", "slurm", "clonenotebooks")
+
+
+# -- tests that need the local Slurm cluster (scripts/local-slurm) -----------------------------
+# Marked ``@pytest.mark.slurm_cluster`` (or ``pytestmark`` in their module); where the cluster
+# or root is missing they are skipped with the reason, so the rest runs on a laptop.
+
+
+def slurm_cluster_missing() -> str | None:
+    """Why the tests that need the local Slurm cluster cannot run here; None if they can."""
+    if os.geteuid() != 0:
+        return "needs root (the Slurm tests create test users and act as them)"
+    if shutil.which("sbatch") is None or shutil.which("scontrol") is None:
+        return "Slurm's client commands are not installed (make system-deps, then scripts/local-slurm start)"
+    try:
+        ping = subprocess.run(["scontrol", "ping"], capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired:
+        return "the Slurm controller does not answer 'scontrol ping' (scripts/local-slurm status)"
+    if " UP" not in ping.stdout:
+        said = ping.stdout.strip() or ping.stderr.strip()
+        return f"the Slurm controller is not up (scripts/local-slurm start): {said}"
+    return None
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slurm_cluster: needs root and the running local Slurm cluster")
+
+
+def pytest_collection_modifyitems(config, items):
+    marked = [item for item in items if item.get_closest_marker("slurm_cluster")]
+    reason = slurm_cluster_missing() if marked else None
+    if reason:
+        for item in marked:
+            item.add_marker(pytest.mark.skip(reason=f"Slurm cluster: {reason}"))
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """The four server extensions load, answer their status, and require authentication."""
 
 import json
-import shutil
 
 import pytest
 from tornado.httpclient import HTTPClientError
 
 from jupyterlab_hpc import errors
-from jupyterlab_hpc.slurm.backend import CliBackend
+from jupyterlab_hpc.slurm.cli import CliBackend
 from jupyterlab_hpc.slurm.config import Slurm
 from jupyterlab_hpc.validate import RootPaths
 
@@ -26,7 +25,7 @@ async def test_favorites_and_recents_report_their_store(api, hpc_config):
     assert rec["store"] == hpc_config["Recents"]["store_path"]
 
 
-@pytest.mark.skipif(shutil.which("sinfo") is None, reason="Slurm client tools are not installed")
+@pytest.mark.slurm_cluster
 async def test_slurm_status_reports_the_real_cluster(api):
     code, body = await api("slurm", "status")
     assert code == 200
@@ -141,8 +140,6 @@ def test_domain_modules_raise_domain_errors_and_offload_one_way():
 
     package = Path(__file__).parents[1] / "jupyterlab_hpc"
     http_level = {"base.py", "handlers.py"}
-    # slurm's modules follow when the Slurm work converts them (issue 12)
-    pending = {"slurm/ids.py", "slurm/errors.py", "slurm/submit.py", "slurm/templates.py"}
     offenders = []
     for module in sorted(package.rglob("*.py")):
         rel = module.relative_to(package).as_posix()
@@ -154,7 +151,7 @@ def test_domain_modules_raise_domain_errors_and_offload_one_way():
                 and rel != "offload.py"
             ):
                 offenders.append(f"{rel}: {node.attr}")
-            if module.name in http_level or rel in pending:
+            if module.name in http_level:
                 continue
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]

@@ -16,6 +16,8 @@ from test_slurm_jobs import (
     scancel,
 )
 
+pytestmark = pytest.mark.slurm_cluster  # skipped, with the reason, without root or a cluster
+
 
 def processes_running(pattern):
     return subprocess.run(["pgrep", "-f", pattern], capture_output=True).stdout.strip() != b""

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slurm_cluster  # skipped, with the reason, without root or a cluster
+
 REPO = Path(__file__).resolve().parents[2]
 OTHER_USER = "hpc-bob"  # made by scripts/test-users, with a Slurm association
 HELD = ["--hold", "--begin=now+1hour", "--time=5"]  # never runs, even when released
@@ -19,7 +21,10 @@ def ensure_other_user():
         subprocess.run([REPO / "scripts" / "test-users"], check=True)
 
 
-MARK = "jupyterlab-hpc-test"  # comment on jobs the tests submit directly, to find leftovers
+# Comment on the jobs the tests submit directly, to find leftovers: one per test session, since
+# other checkouts run their tests on the same cluster at the same time (their cleanup must not
+# cancel our jobs, nor ours theirs).
+MARK = f"jupyterlab-hpc-test-{uuid.uuid4().hex[:12]}"
 
 
 def sbatch(*args, user=None, cwd="/tmp", script="#!/bin/bash\nsleep 1\n"):

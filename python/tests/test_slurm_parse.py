@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from jupyterlab_hpc import errors
 from jupyterlab_hpc.slurm import details, output, parse
-from jupyterlab_hpc.slurm.backend import per_id_results, pick_record
+from jupyterlab_hpc.slurm.cli import per_id_results, pick_record
 from jupyterlab_hpc.slurm.commands import Result
 from jupyterlab_hpc.validate import RootPaths
 
@@ -146,7 +147,9 @@ def test_per_id_results_attribute_messages():
         "Access/permission denied for job 14\n"
     )
     results = per_id_results("hold", ["12", "999998", "14"], Result([], 1, "", stderr))
-    assert results == [
+    # What a single-job request raises for each refusal is decided here, not from the text later.
+    assert [r.error for r in results] == [None, errors.NotFound, errors.Forbidden]
+    assert [r.to_json() for r in results] == [
         {"id": "12", "ok": True, "message": ""},
         {"id": "999998", "ok": False, "message": "Invalid job id specified for job 999998"},
         {"id": "14", "ok": False, "message": "Access/permission denied for job 14"},
@@ -154,9 +157,14 @@ def test_per_id_results_attribute_messages():
     gone = per_id_results(
         "cancel", ["5"], Result([], 1, "", "scancel: error: Kill job error on job id 5: Invalid job id specified\n")
     )
-    assert gone == [{"id": "5", "ok": True, "message": "Job already finished or gone."}]
+    assert [r.to_json() for r in gone] == [{"id": "5", "ok": True, "message": "Job already finished or gone."}]
     unnamed = per_id_results("requeue", ["5", "6"], Result([], 1, "", "Some failure\n"))
-    assert [r["ok"] for r in unnamed] == [False, False] and unnamed[0]["message"] == "Some failure"
+    assert [r.ok for r in unnamed] == [False, False] and unnamed[0].message == "Some failure"
+    assert unnamed[0].error is errors.InvalidInput
+    other = per_id_results(
+        "cancel", ["7"], Result([], 1, "", "scancel: error: Kill job error on job id 7: Invalid user id\n")
+    )
+    assert other[0].error is errors.Forbidden and not other[0].ok
 
 
 def test_squeue_cache_reuses_unchanged_records_and_matches_the_plain_parser():

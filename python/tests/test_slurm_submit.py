@@ -3,6 +3,7 @@
 import asyncio
 import json
 import shutil
+import subprocess
 import time
 
 import pytest
@@ -14,6 +15,8 @@ from test_slurm_jobs import (
     scancel,
     scontrol_job,
 )
+
+pytestmark = pytest.mark.slurm_cluster  # skipped, with the reason, without root or a cluster
 
 
 @pytest.fixture
@@ -100,7 +103,7 @@ async def test_a_scripts_own_chdir_applies_unless_the_form_gives_one(api, jp_roo
 
 async def test_submit_script_with_form_options(api, jp_root_dir, submitted):
     (jp_root_dir / "sub" / "logs").mkdir(parents=True)
-    name = "form <b>job</b> ü"
+    name = "form <b>job<b> & ü"  # no "/": in the output path (%x) it would make a folder
     options = {
         "job-name": name,
         "partition": "long",
@@ -268,6 +271,60 @@ async def test_output_before_the_file_exists_and_refusals(api, jp_root_dir, subm
     assert (await api("slurm", "jobs", job_id, "output", params={"offset": "-1"}))[0] == 400
     assert (await api("slurm", "jobs", "999999", "output"))[0] == 404
     assert (await api("slurm", "jobs", "1;ls", "output"))[0] == 400
+
+
+def saved_environment(job_id):
+    return subprocess.run(["sacct", "-j", job_id, "--env-vars"], capture_output=True, text=True).stdout
+
+
+async def test_the_servers_secrets_do_not_reach_the_job(api, jp_root_dir, submitted, monkeypatch):
+    secrets = {
+        "JUPYTERHUB_API_TOKEN": "hub-token-4242",
+        "JPY_API_TOKEN": "jpy-token-4242",
+        "JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES": "scopes-4242",
+        "SERVICE_TOKEN": "service-token-4242",
+    }
+    for name, value in {**secrets, "HPC_TEST_ORDINARY": "ordinary 4242"}.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLURM_TIME_FORMAT", raising=False)
+    options = {"output": "env-%j.txt", "time": "1", "job-name": "env check"}
+    code, body = await submit(api, {"script": "#!/bin/bash\nenv\n", "options": options}, submitted)
+    assert code == 201, body
+    job_id = body["id"]
+    await wait_state(job_id, ("COMPLETED", "FAILED"))
+    lines = (jp_root_dir / f"env-{job_id}.txt").read_text().splitlines()
+    job_env = dict(line.split("=", 1) for line in lines if "=" in line)
+    assert not set(secrets) & set(job_env), "a secret of the server reached the job"
+    assert not any(value in "\n".join(lines) for value in secrets.values())
+    assert job_env["HPC_TEST_ORDINARY"] == "ordinary 4242" and job_env["HOME"] and job_env["PATH"]
+    assert job_env["SLURM_JOB_ID"] == job_id
+    assert "SLURM_TIME_FORMAT" not in job_env  # ours, for parsing: not the job's
+    # Nor in what Slurm keeps of the job (AccountingStoreFlags=job_env on this cluster).
+    deadline = time.time() + 30
+    while True:
+        saved = saved_environment(job_id)
+        if "HPC_TEST_ORDINARY" in saved or time.time() > deadline:
+            break
+        await asyncio.sleep(1)
+    assert "HPC_TEST_ORDINARY=ordinary 4242" in saved
+    assert not any(name in saved or value in saved for name, value in secrets.items())
+
+
+async def test_job_names_cannot_move_the_output_out_of_the_root(api, jp_root_dir, tmp_path, submitted):
+    (jp_root_dir / "logs").mkdir()
+    for name in ("../../escape", "../x"):
+        body = {"script": "#!/bin/bash\ntrue\n", "options": {"job-name": name, "output": "logs/../%x.out"}}
+        code, answer = await submit(api, body, submitted)
+        assert code == 403 and "outside the Jupyter root" in answer["message"], answer
+    script = "#!/bin/bash\n#SBATCH --job-name=../../escape\ntrue\n"
+    code, answer = await submit(api, {"script": script, "options": {"output": "%x-%j.out"}}, submitted)
+    assert code == 403, answer
+    assert sbatch_calls(tmp_path) == 0
+    # A name that keeps the file inside, in an existing folder, is fine; Slurm expands it.
+    options = {"job-name": "logs/run", "output": "%x-%j.out", "hold": True}
+    code, answer = await submit(api, {"script": "#!/bin/bash\ntrue\n", "options": options}, submitted)
+    assert code == 201, answer
+    assert scontrol_job(answer["id"])["StdOut"] == f"{jp_root_dir.resolve()}/logs/run-{answer['id']}.out"
 
 
 async def test_templates_site_and_user(api, tmp_path):

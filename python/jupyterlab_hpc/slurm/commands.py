@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import functools
 import os
 import shutil
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from ..validate import name_matcher
 from .config import Slurm
+from .errors import CommandMissing, CommandTimeout
 
 
 @dataclass
@@ -25,12 +28,14 @@ class Result:
         return self.returncode == 0
 
 
-class CommandMissing(RuntimeError):
-    """The Slurm command is not installed (or not at the configured path)."""
+def without_secrets(environ: Mapping[str, str], patterns: Iterable[str]) -> dict[str, str]:
+    """``environ`` without the variables whose names match one of the glob ``patterns``
+    (case-insensitive): Slurm copies sbatch's environment into the job it submits."""
+    excluded = _matcher(tuple(patterns))
+    return {name: value for name, value in environ.items() if not excluded.match(name)}
 
 
-class CommandTimeout(RuntimeError):
-    """The command did not finish within the configured timeout and was killed."""
+_matcher = functools.lru_cache(maxsize=8)(name_matcher)  # the list is the same at every call
 
 
 class Runner:
@@ -43,8 +48,16 @@ class Runner:
         configured = self.config.command(name)
         found = shutil.which(configured)
         if not found:
-            raise CommandMissing(f"Slurm command '{configured}' was not found.")
+            raise CommandMissing(configured)
         return found
+
+    def environment(self, *, epoch_times: bool) -> dict[str, str]:
+        """The server's environment without its secrets, plus the site's ``c.Slurm.env``."""
+        env = without_secrets(os.environ, self.config.exclude_env)
+        if epoch_times:
+            # Epoch times everywhere: no locale- or version-dependent date formats to parse.
+            env["SLURM_TIME_FORMAT"] = "%s"
+        return {**env, **self.config.env}
 
     async def run(
         self,
@@ -55,12 +68,13 @@ class Runner:
         env: dict[str, str] | None = None,
         on_stdout: Callable[[str], None] | None = None,
         cwd: str | None = None,
+        epoch_times: bool = True,
     ) -> Result:
         """Run ``name`` with ``args``; with ``on_stdout`` the output is handed over as it arrives
-        (and ``Result.stdout`` is empty), so a long listing is parsed while squeue still prints it."""
+        (and ``Result.stdout`` is empty), so a long listing is parsed while squeue still prints it.
+        ``epoch_times=False`` for sbatch: what it gets, the job gets."""
         argv = [self.resolve(name), *self.config.extra_args, *args]
-        # Epoch times everywhere: no locale- or version-dependent date formats to parse.
-        child_env = {**os.environ, "SLURM_TIME_FORMAT": "%s", **self.config.env, **(env or {})}
+        child_env = {**self.environment(epoch_times=epoch_times), **(env or {})}
         proc = await asyncio.create_subprocess_exec(
             *argv,
             stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,

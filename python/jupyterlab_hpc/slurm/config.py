@@ -3,8 +3,10 @@
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Dict, Float, Int, List, Unicode, default
+from traitlets import Dict, Float, Int, List, Type, Unicode, default
 from traitlets.config import Configurable
+
+from ..validate import SECRET_ENV_PATTERNS
 
 DEFAULT_SUBMIT_FLAGS = ["exclusive", "requeue", "no-requeue", "hold", "overcommit", "contiguous", "oversubscribe"]
 
@@ -16,6 +18,12 @@ class Slurm(Configurable):
     (``-M cluster``) and their environment (``SLURM_CONF``) are all settable.
     """
 
+    backend_class = Type(
+        default_value="jupyterlab_hpc.slurm.cli.CliBackend",
+        klass="jupyterlab_hpc.slurm.interface.SlurmBackend",
+        help="The Slurm backend: a subclass of jupyterlab_hpc.slurm.interface.SlurmBackend, "
+        "constructed as backend_class(config, root_dir=...). Default: Slurm's command-line tools.",
+    ).tag(config=True)
     commands = Dict(
         {},
         help="Paths of Slurm commands, e.g. {'squeue': '/opt/slurm/bin/squeue'}; unset ones are looked up on PATH.",
@@ -26,6 +34,13 @@ class Slurm(Configurable):
     env = Dict({}, help="Extra environment for Slurm commands, e.g. {'SLURM_CONF': '/etc/slurm/site.conf'}.").tag(
         config=True
     )
+    exclude_env = List(
+        Unicode(),
+        list(SECRET_ENV_PATTERNS),
+        help="Glob patterns (case-insensitive) of variables of the server's environment that Slurm commands "
+        "never get, so that no job submitted from this server inherits them (Slurm copies sbatch's "
+        "environment into the job). c.Slurm.env is added after this filter.",
+    ).tag(config=True)
     timeout = Float(30.0, help="Seconds before a Slurm command is killed.").tag(config=True)
     min_refresh_interval = Float(
         5.0,
@@ -40,6 +55,7 @@ class Slurm(Configurable):
         "{name, description, script, options}) or folders holding such files.",
     ).tag(config=True)
     user_templates_path = Unicode(help="JSON file holding the user's own submission templates.").tag(config=True)
+    max_user_templates = Int(200, help="Most submission templates one user may save (more: 413).").tag(config=True)
     submit_flags = List(
         Unicode(),
         DEFAULT_SUBMIT_FLAGS,

@@ -1,12 +1,13 @@
-"""What can go wrong talking to Slurm, and how the API reports it."""
+"""What can go wrong talking to Slurm, as the domain errors of :mod:`jupyterlab_hpc.errors`.
+
+The base handler gives each its HTTP status (``base.STATUS``); nothing here knows HTTP.
+"""
 
 from __future__ import annotations
 
 import re
 
-from tornado import web
-
-from .commands import CommandMissing, CommandTimeout
+from .. import errors
 
 # Messages Slurm prints when the controller cannot be reached (22.05 .. 25.x). scontrol
 # hold/release print "Unexpected message received" when slurmctld is down (22.05).
@@ -18,20 +19,31 @@ _UNREACHABLE = re.compile(
 )
 
 
-class SlurmUnavailable(RuntimeError):
-    """Slurm cannot be reached (not installed, or the controller does not answer)."""
+class CommandMissing(errors.Unavailable):
+    """A Slurm command is not installed (or not at the configured path)."""
+
+    def __init__(self, command: str):
+        super().__init__(f"Slurm is not available on this server: command '{command}' was not found.")
+        self.command = command
 
 
-class SlurmError(RuntimeError):
-    """Slurm answered and refused (its message is kept verbatim).
+class SlurmUnavailable(errors.Unavailable):
+    """The Slurm controller does not answer."""
 
-    ``status`` is 400 when the request was refused (sbatch), 502 when a read
-    (squeue, sinfo, scontrol show) failed for another reason.
-    """
+    def __init__(self, detail: str):
+        super().__init__(f"The Slurm controller does not answer; try again later. ({detail})")
 
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
+
+class CommandTimeout(errors.TimedOut):
+    """A Slurm command did not finish within ``c.Slurm.timeout`` and was killed."""
+
+
+class SlurmRefused(errors.InvalidInput):
+    """Slurm refused what the user asked (sbatch's own message, verbatim)."""
+
+
+class SlurmFailed(errors.BackendFailed):
+    """A read (squeue, sinfo, scontrol show) failed for a reason other than the controller being down."""
 
 
 def controller_unreachable(stderr: str) -> bool:
@@ -42,14 +54,15 @@ def first_lines(text: str, limit: int = 20) -> str:
     return "\n".join(line for line in text.strip().splitlines()[:limit])
 
 
-def http_error(error: Exception) -> web.HTTPError:
-    """The HTTP error a backend exception maps to (503 unreachable, 504 timeout, 400 refusal)."""
-    if isinstance(error, CommandMissing):
-        return web.HTTPError(503, f"Slurm is not available on this server: {error}")
-    if isinstance(error, SlurmUnavailable):
-        return web.HTTPError(503, f"The Slurm controller does not answer; try again later. ({error})")
-    if isinstance(error, CommandTimeout):
-        return web.HTTPError(504, str(error))
-    if isinstance(error, SlurmError):
-        return web.HTTPError(error.status, str(error))
-    raise error
+# Slurm's own error texts (slurm_strerror) for a refused action on one job, and the
+# domain error a single-job request raises for each. Any other refusal is InvalidInput.
+_REFUSALS: tuple[tuple[str, type[errors.HpcError]], ...] = (
+    ("Access/permission denied", errors.Forbidden),  # ESLURM_ACCESS_DENIED
+    ("Invalid user id", errors.Forbidden),  # ESLURM_USER_ID_MISSING: another user's job
+    ("Invalid job id specified", errors.NotFound),  # ESLURM_INVALID_JOB_ID
+)
+
+
+def refusal_error(message: str) -> type[errors.HpcError]:
+    """The domain error for Slurm's refusal of an action on one job."""
+    return next((error for text, error in _REFUSALS if text in message), errors.InvalidInput)

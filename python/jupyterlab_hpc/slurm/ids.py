@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tornado import web
+from .. import errors
 
 MAX_IDS = 1000
 # An array task range is Slurm's own syntax: numbers, ranges and commas inside brackets.
@@ -20,14 +20,14 @@ def check_job_id(value: object) -> str:
     """One job id, or a 400 that quotes what was wrong."""
     if not is_job_id(value):
         shown = value if isinstance(value, str) else repr(value)
-        raise web.HTTPError(400, f"'{shown[:80]}' is not a Slurm job id (expected 123, 123_4 or 123_[1-3]).")
+        raise errors.InvalidInput(f"'{shown[:80]}' is not a Slurm job id (expected 123, 123_4 or 123_[1-3]).")
     return value  # type: ignore[return-value]
 
 
 def check_job_ids(values: object) -> list[str]:
     """A non-empty list of job ids, duplicates merged in order; 400 / 413 otherwise."""
     if not isinstance(values, list) or not values:
-        raise web.HTTPError(400, "Field 'ids' must be a non-empty list of job ids.")
+        raise errors.InvalidInput("Field 'ids' must be a non-empty list of job ids.")
     if len(values) > MAX_IDS:
-        raise web.HTTPError(413, f"At most {MAX_IDS} job ids per request ({len(values)} given).")
+        raise errors.TooLarge(f"At most {MAX_IDS} job ids per request ({len(values)} given).")
     return list(dict.fromkeys(check_job_id(value) for value in values))

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from pathlib import Path
+from typing import BinaryIO
 
+from .. import errors
+from ..safefile import NotRegularFile, open_regular
+from ..validate import RootPaths
 from .parse import parse_user
 
 NO_VAL = "4294967294"  # what scontrol prints for %a of an array not split into tasks yet
@@ -64,14 +69,41 @@ def job_output_path(record: dict[str, str], stream: str, job_id: str) -> str:
     return path
 
 
+def read_output(path: Path, paths: RootPaths, offset: int, limit: int) -> dict:
+    """``GET jobs/{id}/output``: the file resolved, inside the root, read from ``offset``.
+    Blocking: run it with :func:`jupyterlab_hpc.offload.blocking`."""
+    disk = path.resolve()
+    api_path = paths.to_api(disk)
+    if api_path is None:
+        raise errors.Forbidden(f"The output file {path} is outside the Jupyter root directory.")
+    return {"path": api_path, "disk_path": str(disk), **read_chunk(disk, offset, limit)}
+
+
+def open_output(path: Path) -> BinaryIO | None:
+    """The output file for reading, or None if it does not exist (yet).
+
+    Anyone with write access to the job's folder (a shared project folder) may put
+    something else there: a named pipe would block a plain open() forever, a link made
+    after the path was resolved could point outside the root. So: no blocking, no
+    following links, a regular file only.
+    """
+    try:
+        return open_regular(path, nofollow=True)
+    except FileNotFoundError:
+        return None
+    except NotRegularFile as error:
+        raise errors.Forbidden(f"The output file {path} {error.strerror}; it is not read.") from None
+    except OSError as error:
+        raise errors.Forbidden(f"The output file {path} cannot be read: {error.strerror}.") from None
+
+
 def read_chunk(path: Path, offset: int, limit: int) -> dict:
     """Up to ``limit`` bytes from ``offset``, cut at a UTF-8 character boundary."""
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
+    handle = open_output(path)
+    if handle is None:
         return {"exists": False, "start": offset, "offset": offset, "size": 0, "data": "", "eof": True, "reset": False}
     with handle:
-        size = handle.seek(0, 2)
+        size = os.fstat(handle.fileno()).st_size
         reset = offset > size  # the file was truncated or rewritten (job requeued)
         start = 0 if reset else offset
         handle.seek(start)

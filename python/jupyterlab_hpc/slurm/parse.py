@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import re
 
+from .records import Partition, QueueJob
+
 SEP = "\x1f"  # unprintable: cannot appear in names typed by users
 
 # squeue -O fields, in output order. The name comes last so that, whatever it
@@ -39,10 +41,6 @@ SQUEUE_FORMAT = ",".join(f"{field}:{SEP}" for _, field in SQUEUE_FIELDS)
 
 NULLS = {"", "(null)", "N/A", "n/a", "None", "NONE", "Unknown", "(None)"}
 _UNLIMITED = {"UNLIMITED", "INFINITE", "infinite", "unlimited", "Partition_Limit", "NOT_SET", "INVALID"}
-
-
-def text_or_empty(value: str) -> str:
-    return "" if value in NULLS else value
 
 
 def parse_duration(value: str) -> int | None:
@@ -80,47 +78,15 @@ def parse_count(value: str) -> int | None:
 
 
 def parse_squeue(output: str) -> list[dict]:
-    """Jobs of ``squeue --noheader -O SQUEUE_FORMAT`` (the whole output at once)."""
-    parser = SqueueParser()
-    parser.feed(output)
-    return parser.finish()
-
-
-class SqueueParser:
-    """Parses squeue's output while it arrives (the queue can hold 100,000 jobs).
-
-    squeue ends every record with the separator and a newline; splitting on that
-    pair keeps a name with a newline or a stray separator in one record.
-    """
-
-    def __init__(self, on_jobs=None):
-        self.jobs: list[dict] = []
-        self._rest = ""
-        self._on_jobs = on_jobs  # called with each batch of new jobs (e.g. to encode them at once)
-
-    def feed(self, text: str) -> None:
-        records = (self._rest + text).split(SEP + "\n")
-        self._rest = records.pop()
-        self._add(records)
-
-    def finish(self) -> list[dict]:
-        rest, self._rest = self._rest, ""
-        if rest.endswith(SEP):
-            rest = rest[: -len(SEP)]
-        self._add([rest])
-        return self.jobs
-
-    def _add(self, records: list[str]) -> None:
-        width = len(SQUEUE_FIELDS)
-        batch = []
-        for record in records:
-            values = record.lstrip("\n").split(SEP, width - 1)
-            if len(values) == width:  # anything else is not a job line (a warning on stdout)
-                batch.append(job_from_values(values))
-        if batch:
-            self.jobs.extend(batch)
-            if self._on_jobs:
-                self._on_jobs(batch)
+    """Jobs of ``squeue --noheader -O SQUEUE_FORMAT`` (all at once, nothing cached: the reference
+    :class:`SqueueSession` is tested against). squeue ends every record with the separator and a
+    newline; splitting on that pair keeps a name with a newline or a stray separator in one record."""
+    records = output.split(SEP + "\n")
+    if records[-1].endswith(SEP):
+        records[-1] = records[-1][: -len(SEP)]
+    width = len(SQUEUE_FIELDS)
+    values = (record.lstrip("\n").split(SEP, width - 1) for record in records)
+    return [job_from_values(fields) for fields in values if len(fields) == width]
 
 
 _durations: dict[str, int | None] = {}
@@ -271,7 +237,7 @@ def fields_seen(merged: list[tuple[int, int, str]]) -> set[str]:
     return {key for _, _, key in merged}
 
 
-def parse_sinfo_partitions(output: str) -> list[dict]:
+def parse_sinfo_partitions(output: str) -> list[Partition]:
     """Partitions of ``sinfo --noheader -o '%P<sep>%a<sep>%l<sep>%F'`` (several lines per partition are summed)."""
     partitions: dict[str, dict] = {}
     for line in output.splitlines():
@@ -313,6 +279,11 @@ class JobList:
         self.updated_at = updated_at
         self.user = user
         self._json: bytes | None = None
+
+    @classmethod
+    def from_jobs(cls, jobs: list[QueueJob], updated_at: float, user: str) -> JobList:
+        """A list of jobs got some other way than by parsing squeue (another backend)."""
+        return cls([job["user"] for job in jobs], [_encode(job).encode("utf-8") for job in jobs], updated_at, user)
 
     def only(self, user: str) -> JobList:
         keep = [i for i, owner in enumerate(self.users) if owner == user]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
+from ..errors import HpcError
+
 Scope = Literal["mine", "all"]
 SCOPES: tuple[Scope, ...] = ("mine", "all")
 
@@ -109,7 +111,7 @@ class ActionResult:
     id: str
     ok: bool
     message: str = ""
-    error: type[Exception] | None = field(default=None, repr=False)
+    error: type[HpcError] | None = field(default=None, repr=False)
 
     def to_json(self) -> dict:
         return {"id": self.id, "ok": self.ok, "message": self.message}

@@ -7,41 +7,29 @@ import logging
 import re
 from pathlib import Path
 
-from tornado import web
-
+from .. import errors
 from ..jsonstore import JsonStore
-from .submit import MAX_SCRIPT_BYTES, check_options
+from ..safefile import read_regular
+from ..validate import has_control_chars
+from .submit import MAX_SCRIPT_BYTES, check_options, check_script
 
 log = logging.getLogger("jupyterlab_hpc")
 SCRIPT_SUFFIXES = (".sh", ".sbatch", ".slurm", ".job", ".bash")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_name(name: object) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise web.HTTPError(400, "Field 'name' must be a non-empty string.")
+        raise errors.InvalidInput("Field 'name' must be a non-empty string.")
     name = name.strip()
-    if len(name) > 100 or _CONTROL.search(name):
-        raise web.HTTPError(400, "Field 'name' must be at most 100 characters, without control characters.")
+    if len(name) > 100 or has_control_chars(name):
+        raise errors.InvalidInput("Field 'name' must be at most 100 characters, without control characters.")
     return name
-
-
-def check_script(script: object) -> str:
-    if not isinstance(script, str):
-        raise web.HTTPError(400, "Field 'script' must be a string.")
-    if "\x00" in script:
-        raise web.HTTPError(400, "Field 'script' must not contain NUL bytes.")
-    if len(script.encode("utf-8")) > MAX_SCRIPT_BYTES:
-        raise web.HTTPError(413, f"The script is larger than {MAX_SCRIPT_BYTES // 1024} KB.")
-    return script
 
 
 def _from_file(path: Path) -> dict | None:
     try:
-        if path.stat().st_size > MAX_SCRIPT_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular(path, MAX_SCRIPT_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError, errors.TooLarge) as error:
         log.warning("jupyterlab-hpc: cannot read Slurm template %s: %s", path, error)
         return None
     if path.suffix == ".json":
@@ -84,10 +72,11 @@ def site_templates(locations: list[str]) -> list[dict]:
 class Templates:
     """Site templates (read at each request, so an admin's edit shows at once) and user ones."""
 
-    def __init__(self, locations: list[str], store_path: str, flags: list[str]):
+    def __init__(self, locations: list[str], store_path: str, flags: list[str], max_user: int):
         self.locations = locations
         self.store = JsonStore(store_path, lambda: {"templates": []})
         self.flags = flags
+        self.max_user = max_user
 
     def _user(self, data: object) -> list[dict]:
         templates = data.get("templates") if isinstance(data, dict) else None
@@ -104,13 +93,16 @@ class Templates:
         check_options(options, self.flags)  # same rules as a submission; paths are checked at submit time
         description = body.get("description") or ""
         if not isinstance(description, str) or len(description) > 1000:
-            raise web.HTTPError(400, "Field 'description' must be a string of at most 1000 characters.")
+            raise errors.InvalidInput("Field 'description' must be a string of at most 1000 characters.")
         template = {"name": name, "description": description, "script": script, "options": options}
 
         def put(data: dict) -> None:
-            if not isinstance(data.get("templates"), list):
-                data["templates"] = []
-            data["templates"] = [t for t in self._user(data) if t["name"] != name] + [template]
+            others = [t for t in self._user(data) if t["name"] != name]
+            if len(others) >= self.max_user:
+                raise errors.TooLarge(
+                    f"You have {len(others)} templates, the most this server keeps; delete one to save another."
+                )
+            data["templates"] = [*others, template]
 
         self.store.update(put)
         return {**template, "source": "user"}
@@ -119,7 +111,7 @@ class Templates:
         if any(t["name"] == name for t in site_templates(self.locations)) and not any(
             t["name"] == name for t in self._user(self.store.read())
         ):
-            raise web.HTTPError(403, f"'{name}' is a site template; it cannot be deleted.")
+            raise errors.Forbidden(f"'{name}' is a site template; it cannot be deleted.")
 
         def remove(data: dict) -> bool:
             before = self._user(data)
@@ -127,4 +119,4 @@ class Templates:
             return len(before) != len(data["templates"])
 
         if not self.store.update(remove):
-            raise web.HTTPError(404, f"No template of yours is named '{name}'.")
+            raise errors.NotFound(f"No template of yours is named '{name}'.")

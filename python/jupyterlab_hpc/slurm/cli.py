@@ -1,8 +1,7 @@
-"""The Slurm backend interface and its command-line implementation."""
+"""The command-line Slurm backend: squeue, scontrol, sinfo, scancel and sbatch, which every Slurm version has."""
 
 from __future__ import annotations
 
-import abc
 import os
 import pwd
 import re
@@ -11,17 +10,26 @@ import time
 from ..validate import RootPaths
 from . import parse
 from .cache import Coalescer
-from .commands import CommandMissing, Result, Runner
+from .commands import Result, Runner
 from .config import Slurm
 from .details import summarize
-from .errors import SlurmError, SlurmUnavailable, controller_unreachable, first_lines
-from .records import JobDetails
+from .errors import (
+    CommandMissing,
+    SlurmFailed,
+    SlurmRefused,
+    SlurmUnavailable,
+    controller_unreachable,
+    first_lines,
+    refusal_error,
+)
+from .interface import FragmentSink, SlurmBackend, Status
+from .records import SCOPES, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
 
-ACTIONS = ("cancel", "hold", "release", "requeue")
 GONE_MESSAGE = "Job already finished or gone."
 _INVALID_ID = "Invalid job id specified"
 # "... for job 123_4", "... on job id 123:", "JobId=123 ..." in scancel / scontrol messages
 _MESSAGE_ID = re.compile(r"(?:job id|job|JobId=)\s*(\d+(?:_(?:\d+|\[[0-9,\-]+\]))?)", re.IGNORECASE)
+_COMMANDS = ("squeue", "sinfo", "scontrol", "scancel", "sbatch")
 
 
 def current_user() -> str:
@@ -29,45 +37,17 @@ def current_user() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-class SlurmBackend(abc.ABC):
-    """What the handlers need from a Slurm installation (CLI today; REST may come later)."""
-
-    user: str
-
-    @abc.abstractmethod
-    async def status(self) -> dict: ...
-
-    @abc.abstractmethod
-    async def list_jobs(self, scope: str) -> parse.JobList:
-        """The queue (``to_json()``: ``{"jobs": [...], "updated_at", "user"}``); ``mine`` is filtered by Slurm."""
-
-    @abc.abstractmethod
-    async def job(self, job_id: str) -> JobDetails | None:
-        """Every field Slurm gives for one job and its typed summary, or None if Slurm does not know the job."""
-
-    @abc.abstractmethod
-    async def act(self, action: str, ids: list[str]) -> list[dict]:
-        """``[{"id", "ok", "message"}]`` in the order of ``ids``."""
-
-    @abc.abstractmethod
-    async def partitions(self) -> list[dict]: ...
-
-    @abc.abstractmethod
-    async def submit(self, script: str, options: list[tuple[str, str | bool]], cwd: str) -> dict:
-        """Submit ``script`` from directory ``cwd`` with validated sbatch long options; ``{"id", "cluster"}``."""
-
-
 class CliBackend(SlurmBackend):
     """Slurm through its command-line tools, which every Slurm version has."""
 
     def __init__(self, config: Slurm, root_dir: str | None = None):
-        self.config = config
+        super().__init__(config, root_dir)
         self.runner = Runner(config)
         # Working directories and output files are also given relative to the Jupyter root.
         self._relative = RootPaths(root_dir).api_text if root_dir else _outside
         self.user = current_user()
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
-        self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in ("mine", "all")}
+        self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in SCOPES}
 
     # ------------------------------------------------------------------ status
     async def version(self) -> str:
@@ -78,21 +58,22 @@ class CliBackend(SlurmBackend):
     async def cluster(self) -> str | None:
         result = await self.runner.run("scontrol", ["show", "config"])
         if not result.ok:
-            raise SlurmUnavailable(result.stderr.strip() or "scontrol show config failed")
+            raise SlurmUnavailable(first_lines(result.stderr, 3) or "scontrol show config failed")
         match = re.search(r"^ClusterName\s*=\s*(\S+)", result.stdout, re.MULTILINE)
         return match.group(1) if match else None
 
-    async def status(self) -> dict:
-        common = {"min_refresh_interval": self.config.min_refresh_interval, "submit_flags": self.config.submit_flags}
+    async def status(self) -> Status:
+        common: Status = {
+            "min_refresh_interval": self.config.min_refresh_interval,
+            "submit_flags": self.config.submit_flags,
+        }
         try:
             version = await self.version()
             cluster = await self.cluster()
         except (CommandMissing, SlurmUnavailable) as error:
-            return {"available": False, "reason": str(error), "commands": self._command_paths(), **common}
+            commands = {name: self.config.command(name) for name in _COMMANDS}
+            return {"available": False, "reason": str(error), "commands": commands, **common}
         return {"available": True, "version": version, "cluster": cluster, "user": self.user, **common}
-
-    def _command_paths(self) -> dict[str, str]:
-        return {name: self.config.command(name) for name in ("squeue", "sinfo", "scontrol", "scancel", "sbatch")}
 
     # ------------------------------------------------------------------ helpers
     async def _run(self, name: str, args: list[str], **kwargs) -> Result:
@@ -102,8 +83,12 @@ class CliBackend(SlurmBackend):
             raise SlurmUnavailable(first_lines(result.stderr, 3))
         return result
 
+    @staticmethod
+    def _failed(result: Result, name: str) -> SlurmFailed:
+        return SlurmFailed(first_lines(result.stderr) or f"{name} failed (exit {result.returncode})")
+
     # ------------------------------------------------------------------ jobs
-    async def list_jobs(self, scope: str, on_fragments=None) -> parse.JobList:
+    async def list_jobs(self, scope: Scope, on_fragments: FragmentSink | None = None) -> parse.JobList:
         """The queue; if this call is the one that runs squeue, ``on_fragments`` receives
         the jobs' JSON while squeue still prints (the handler streams them to the browser)."""
         # A fresh cluster-wide list already holds the user's jobs: no second squeue.
@@ -113,7 +98,7 @@ class CliBackend(SlurmBackend):
                 return everything.only(self.user)
         return await self.job_lists.get(scope, lambda: self._squeue(scope, on_fragments))
 
-    async def _squeue(self, scope: str, on_fragments=None) -> parse.JobList:
+    async def _squeue(self, scope: Scope, on_fragments: FragmentSink | None) -> parse.JobList:
         args = ["--noheader", "--array", "-O", parse.SQUEUE_FORMAT]
         if scope == "mine":
             args += ["-u", self.user]
@@ -123,7 +108,7 @@ class CliBackend(SlurmBackend):
         jobs = session.finish(started, self.user)
         # squeue may exit 0 and still have failed: an error and no jobs is a failure.
         if not result.ok or (not jobs.fragments and "error" in result.stderr.lower()):
-            raise SlurmError(first_lines(result.stderr) or f"squeue failed (exit {result.returncode})", 502)
+            raise self._failed(result, "squeue")
         return jobs
 
     def _add_paths(self, job: dict) -> None:
@@ -134,15 +119,13 @@ class CliBackend(SlurmBackend):
         if not result.ok:
             if _INVALID_ID in result.stderr:
                 return None
-            raise SlurmError(first_lines(result.stderr) or f"scontrol failed (exit {result.returncode})", 502)
+            raise self._failed(result, "scontrol")
         record = pick_record(parse.parse_scontrol_records(result.stdout), job_id)
         if record is None:
             return None
         return JobDetails(record, summarize(record, job_id, self._relative))
 
-    async def act(self, action: str, ids: list[str]) -> list[dict]:
-        if action not in ACTIONS:
-            raise ValueError(action)
+    async def act(self, action: Action, ids: list[str]) -> list[ActionResult]:
         if action == "cancel":
             result = await self._run("scancel", ids)
         else:
@@ -150,23 +133,25 @@ class CliBackend(SlurmBackend):
         self.job_lists.invalidate()
         return per_id_results(action, ids, result)
 
-    async def partitions(self) -> list[dict]:
+    async def partitions(self) -> list[Partition]:
         sep = parse.SEP
         result = await self._run("sinfo", ["--noheader", "-o", f"%P{sep}%a{sep}%l{sep}%F"])
         if not result.ok:
-            raise SlurmError(first_lines(result.stderr) or f"sinfo failed (exit {result.returncode})", 502)
+            raise self._failed(result, "sinfo")
         return parse.parse_sinfo_partitions(result.stdout)
 
-    async def submit(self, script: str, options: list[tuple[str, str | bool]], cwd: str) -> dict:
-        # sbatch runs in cwd, Slurm's default working directory, so a script's own
-        # "#SBATCH --chdir" still applies unless the options hold a chdir.
+    async def submit(self, submission: Submission) -> Submitted:
+        # sbatch runs in the submission's directory, Slurm's default working directory, so a
+        # script's own "#SBATCH --chdir" still applies unless the options hold a chdir.
         argv = ["--parsable"]
-        argv += [f"--{key}" if value is True else f"--{key}={value}" for key, value in options]
-        result = await self._run("sbatch", argv, stdin=script.encode("utf-8"), cwd=cwd)
+        argv += [f"--{key}" if value is True else f"--{key}={value}" for key, value in submission.options]
+        result = await self._run(
+            "sbatch", argv, stdin=submission.script.encode("utf-8"), cwd=submission.cwd, epoch_times=False
+        )
         self.job_lists.invalidate()
         match = re.search(r"^(\d+)(?:;(\S+))?\s*$", result.stdout, re.MULTILINE)
         if not result.ok or not match:
-            raise SlurmError(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")
+            raise SlurmRefused(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")
         return {"id": match.group(1), "cluster": match.group(2)}
 
 
@@ -187,7 +172,7 @@ def pick_record(records: list[dict[str, str]], job_id: str) -> dict[str, str] | 
     return records[0]
 
 
-def per_id_results(action: str, ids: list[str], result: Result) -> list[dict]:
+def per_id_results(action: str, ids: list[str], result: Result) -> list[ActionResult]:
     """Attribute scancel/scontrol messages to the ids they name; Slurm's words kept verbatim."""
     messages: dict[str, list[str]] = {}
     unattributed = []
@@ -209,11 +194,11 @@ def per_id_results(action: str, ids: list[str], result: Result) -> list[dict]:
             lines = unattributed or [f"{action} failed (exit {result.returncode})"]
         message = "\n".join(lines)
         if not lines:
-            results.append({"id": job_id, "ok": True, "message": ""})
+            results.append(ActionResult(job_id, True))
         elif action == "cancel" and all(_INVALID_ID in line for line in lines):
-            results.append({"id": job_id, "ok": True, "message": GONE_MESSAGE})
+            results.append(ActionResult(job_id, True, GONE_MESSAGE))
         else:
-            results.append({"id": job_id, "ok": False, "message": message})
+            results.append(ActionResult(job_id, False, message, refusal_error(message)))
     return results
 
 

@@ -1,0 +1,76 @@
+"""The Slurm backend interface: everything the handlers ask of a Slurm installation.
+
+A backend is chosen with ``c.Slurm.backend_class`` and constructed as
+``backend_class(config, root_dir=...)``. The command-line backend (:mod:`.cli`) is
+the default; slurmrestd or a shared queue service is one more module implementing
+this class. Backends raise the domain errors of :mod:`jupyterlab_hpc.errors`
+(:mod:`.errors` has the Slurm-specific ones); they never choose HTTP statuses.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from typing import TypedDict
+
+from .config import Slurm
+from .parse import JobList
+from .records import Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
+
+# Receives each batch of jobs (their JSON, one ``bytes`` per job) while a listing is still
+# being read, so the handler can stream a big queue to the browser before it is complete.
+FragmentSink = Callable[[list[bytes]], None]
+
+
+class Status(TypedDict, total=False):
+    """``GET status``: always ``available``, ``min_refresh_interval``, ``submit_flags``; then
+    ``version``, ``cluster``, ``user`` when available, ``reason`` and ``commands`` when not."""
+
+    available: bool
+    version: str
+    cluster: str | None
+    user: str
+    reason: str
+    commands: dict[str, str]
+    min_refresh_interval: float
+    submit_flags: list[str]
+
+
+class SlurmBackend(abc.ABC):
+    """What the handlers need from Slurm. Every method may raise ``errors.Unavailable``
+    (Slurm cannot be reached), ``errors.TimedOut`` or ``errors.BackendFailed``."""
+
+    #: The Unix user this server acts as (its own jobs are "mine").
+    user: str
+
+    def __init__(self, config: Slurm, root_dir: str | None = None):
+        self.config = config
+        self.root_dir = root_dir
+
+    @abc.abstractmethod
+    async def status(self) -> Status:
+        """Whether Slurm answers, and what the panel needs to know up front (never raises for Slurm being down)."""
+
+    @abc.abstractmethod
+    async def list_jobs(self, scope: Scope, on_fragments: FragmentSink | None = None) -> JobList:
+        """The queue: ``mine`` (the user's jobs, filtered by Slurm) or ``all``. Jobs are
+        :class:`.records.QueueJob`. Requests within ``config.min_refresh_interval`` may share
+        one answer. If this call reads the queue itself and ``on_fragments`` is given, the
+        jobs' JSON is handed to it while still being read (it may also never be called)."""
+
+    @abc.abstractmethod
+    async def job(self, job_id: str) -> JobDetails | None:
+        """One job's fields as Slurm gives them and their typed summary; None if Slurm does not know it."""
+
+    @abc.abstractmethod
+    async def act(self, action: Action, ids: list[str]) -> list[ActionResult]:
+        """Run ``action`` on ``ids`` (validated job ids); one result per id, in order.
+        A job that is already gone counts as cancelled."""
+
+    @abc.abstractmethod
+    async def partitions(self) -> list[Partition]: ...
+
+    @abc.abstractmethod
+    async def submit(self, submission: Submission) -> Submitted:
+        """Submit a job decided by the submission policy (:func:`.submit.plan`);
+        ``errors.InvalidInput`` with Slurm's message when Slurm refuses it."""
