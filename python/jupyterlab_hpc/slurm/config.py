@@ -1,5 +1,6 @@
 """Site configuration of the Slurm feature (``c.Slurm.*``)."""
 
+import sys
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
@@ -61,6 +62,32 @@ class Slurm(Configurable):
         DEFAULT_SUBMIT_FLAGS,
         help="sbatch flags without a value the submit form may pass (e.g. 'exclusive').",
     ).tag(config=True)
+
+    # -- notebook runs (docs/slurm.md, "Notebook runs and sweeps") --
+    notebook_python = Unicode(
+        help="The Python that runs notebooks in jobs (it needs papermill and the kernels' packages). "
+        "Default: the Jupyter server's own Python (sys.executable).",
+    ).tag(config=True)
+    notebook_prelude = Unicode(
+        "",
+        help="Shell lines the job script of a notebook run runs first, e.g. 'module load python/3.11'.",
+    ).tag(config=True)
+    max_sweep_tasks = Int(10000, help="Most tasks one notebook sweep may have (also capped by MaxArraySize).").tag(
+        config=True
+    )
+    sweep_throttle = Int(50, help="Default array throttle (%K) of a sweep: tasks running at once.").tag(config=True)
+    runs_store_path = Unicode(help="JSON file holding the user's notebook runs.").tag(config=True)
+    max_stored_runs = Int(500, help="Most notebook runs remembered per user (the oldest records are dropped).").tag(
+        config=True
+    )
+
+    @default("notebook_python")
+    def _default_notebook_python(self):
+        return sys.executable
+
+    @default("runs_store_path")
+    def _default_runs_store_path(self):
+        return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "slurm_runs.json")
 
     @default("user_templates_path")
     def _default_user_templates_path(self):
