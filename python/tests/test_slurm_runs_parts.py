@@ -9,11 +9,12 @@ import nbformat
 import pytest
 
 from jupyterlab_hpc import errors
+from jupyterlab_hpc.slurm.accounting import parse_states
 from jupyterlab_hpc.slurm.runs import script, states, task
 from jupyterlab_hpc.slurm.runs.outputs import OutputReader, summarize
 from jupyterlab_hpc.slurm.runs.parameters import describe, kind_of, parse_parameters, parse_value
-from jupyterlab_hpc.slurm.runs.sweep import array_spec, parse_sweep
 from jupyterlab_hpc.slurm.runs.store import RunStore
+from jupyterlab_hpc.slurm.runs.sweep import array_spec, parse_sweep
 
 PARAMETERS = """\
 alpha: float = 0.5
@@ -206,8 +207,9 @@ def test_the_task_runner_runs_on_a_plain_python_with_papermill(tmp_path):
     spec = {"run_id": "r", "array": True, "tasks": [{}], "output_dir": str(tmp_path), "stem": "s", "kernel": "k"}
     (tmp_path / "run.json").write_text(json.dumps(spec))
     env = {**os.environ, "SLURM_ARRAY_TASK_ID": "5", "SLURM_ARRAY_JOB_ID": "9"}
-    done = subprocess.run([sys.executable, "-", "run.json"], input=code, text=True, capture_output=True, cwd=tmp_path,
-                          env=env)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-", "run.json"], input=code, text=True, capture_output=True, cwd=tmp_path, env=env
+    )
     assert done.returncode == 2 and "Task 5 does not exist in this run (it has 1 tasks)" in done.stdout
 
 
@@ -227,24 +229,35 @@ def test_run_files_are_written_whole_or_not_at_all(tmp_path):
 
 
 def test_sacct_lines_by_job_and_task():
-    out = "216_0|COMPLETED|0:0|1796237230|1796237230\n216_1|FAILED|1:0|1796237233|1796237234\n" \
-          "216_[2-3%1]|PENDING|0:0|Unknown|Unknown\n300|CANCELLED by 0|0:15|1796237233|1796237239\n"  # fmt: skip
-    found = states.parse_sacct(out)
-    assert found[("216", 1)] == {"state": "FAILED", "exit_code": 1, "signal": 0, "start": 1796237233,
-                                 "end": 1796237234}  # fmt: skip
+    out = (
+        "216_0|COMPLETED|0:0|1796237230|1796237230\n216_1|FAILED|1:0|1796237233|1796237234\n"
+        "216_[2-3%1]|PENDING|0:0|Unknown|Unknown\n300|CANCELLED by 0|0:15|1796237233|1796237239\n"
+    )
+    found = parse_states(out)
+    assert found[("216", 1)] == {"state": "FAILED", "exit_code": 1, "signal": 0, "start": 1796237233, "end": 1796237234}
     assert found[("216", 3)]["state"] == "PENDING" and found[("300", None)]["state"] == "CANCELLED"
 
 
 def test_queue_index_expands_pending_ranges():
     jobs = [
-        {"id": "5_[3-4]", "array_job_id": "5", "array_task_id": "[3-4%2]", "state": "PENDING", "reason": "JobArrayTaskLimit"},
+        {
+            "id": "5_[3-4]",
+            "array_job_id": "5",
+            "array_task_id": "[3-4%2]",
+            "state": "PENDING",
+            "reason": "JobArrayTaskLimit",
+        },
         {"id": "5_1", "array_job_id": "5", "array_task_id": "1", "state": "RUNNING", "reason": "None"},
         {"id": "6", "array_job_id": None, "array_task_id": None, "state": "PENDING", "reason": "Priority"},
         {"id": "7_0", "array_job_id": "7", "array_task_id": "0", "state": "RUNNING", "reason": "None"},
-    ]  # fmt: skip
+    ]
     index = states.queue_index(jobs, {"5", "6"})
-    assert index == {("5", 3): ("PENDING", "JobArrayTaskLimit"), ("5", 4): ("PENDING", "JobArrayTaskLimit"),
-                     ("5", 1): ("RUNNING", "None"), ("6", None): ("PENDING", "Priority")}  # fmt: skip
+    assert index == {
+        ("5", 3): ("PENDING", "JobArrayTaskLimit"),
+        ("5", 4): ("PENDING", "JobArrayTaskLimit"),
+        ("5", 1): ("RUNNING", "None"),
+        ("6", None): ("PENDING", "Priority"),
+    }
 
 
 def test_state_comes_from_the_queue_then_accounting_then_the_notebook():
@@ -253,8 +266,13 @@ def test_state_comes_from_the_queue_then_accounting_then_the_notebook():
     assert states.resolve(("RUNNING", "None"), accounted, done)["source"] == "queue"
     assert states.resolve(None, accounted, done)["state"] == "TIMEOUT"
     assert states.resolve(None, None, done) | {} == {
-        "state": "COMPLETED", "reason": "", "source": "notebook", "exit_code": None, "start": None, "end": None,
-    }  # fmt: skip
+        "state": "COMPLETED",
+        "reason": "",
+        "source": "notebook",
+        "exit_code": None,
+        "start": None,
+        "end": None,
+    }
     assert states.resolve(None, None, {**done, "finished": False})["state"] == "ENDED"
     assert states.resolve(None, None, None)["state"] == "UNKNOWN"
     assert states.is_failed("TIMEOUT") and states.is_failed("ENDED") and not states.is_failed("PENDING")
@@ -267,8 +285,9 @@ def test_the_failing_cells_error_is_read_from_the_output_notebook(tmp_path):
     marker.metadata["tags"] = ["papermill-error-cell-tag"]
     nb.cells.insert(0, marker)
     nb.cells[3].execution_count = 4
-    nb.cells[3].outputs = [nbformat.v4.new_output("error", ename="ValueError", evalue="\x1b[31mbad n\x1b[0m",
-                                                  traceback=[])]  # fmt: skip
+    nb.cells[3].outputs = [
+        nbformat.v4.new_output("error", ename="ValueError", evalue="\x1b[31mbad n\x1b[0m", traceback=[])
+    ]
     state = summarize(nb)
     assert state["failed"] and state["error"] == {"ename": "ValueError", "evalue": "bad n", "cell": 4, "cell_index": 2}
     path = tmp_path / "out.ipynb"
@@ -276,7 +295,7 @@ def test_the_failing_cells_error_is_read_from_the_output_notebook(tmp_path):
     reader = OutputReader()
     assert reader.state(path)["error"]["ename"] == "ValueError"
     os.mkfifo(tmp_path / "fifo.ipynb")  # a planted pipe must not block the reader
-    assert reader.state(tmp_path / "fifo.ipynb")["unreadable"] == "it is not a regular file"
+    assert reader.state(tmp_path / "fifo.ipynb")["unreadable"] == "it is a named pipe, not a regular file"
     assert not reader.state(tmp_path / "missing.ipynb")["exists"]
 
 

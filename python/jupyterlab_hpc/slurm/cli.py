@@ -7,8 +7,9 @@ import pwd
 import re
 import time
 
+from .. import errors
 from ..validate import RootPaths
-from . import parse
+from . import accounting, parse
 from .cache import Coalescer
 from .commands import Result, Runner
 from .config import Slurm
@@ -23,7 +24,7 @@ from .errors import (
     refusal_error,
 )
 from .interface import FragmentSink, SlurmBackend, Status
-from .records import SCOPES, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
+from .records import SCOPES, Accounted, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
 
 GONE_MESSAGE = "Job already finished or gone."
 _INVALID_ID = "Invalid job id specified"
@@ -48,6 +49,7 @@ class CliBackend(SlurmBackend):
         self.user = current_user()
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
         self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in SCOPES}
+        self._max_array: tuple[float, int | None] | None = None
 
     # ------------------------------------------------------------------ status
     async def version(self) -> str:
@@ -153,6 +155,33 @@ class CliBackend(SlurmBackend):
         if not result.ok or not match:
             raise SlurmRefused(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")
         return {"id": match.group(1), "cluster": match.group(2)}
+
+    # ------------------------------------------------------------------ runs and accounting
+    async def max_array_size(self) -> int | None:
+        # A site changes it rarely: asked at most every 10 minutes.
+        if self._max_array and time.monotonic() - self._max_array[0] < 600:
+            return self._max_array[1]
+        result = await self._run("scontrol", ["show", "config"])
+        if not result.ok:
+            raise self._failed(result, "scontrol")
+        match = re.search(r"^MaxArraySize\s*=\s*(\d+)", result.stdout, re.MULTILINE)
+        value = int(match.group(1)) if match else None
+        self._max_array = (time.monotonic(), value)
+        return value
+
+    async def accounting(self, job_ids: list[str]) -> dict[tuple[str, int | None], Accounted] | None:
+        found: dict[tuple[str, int | None], Accounted] = {}
+        for start in range(0, len(job_ids), 200):  # a bounded command line
+            chunk = ",".join(job_ids[start : start + 200])
+            result = await self.runner.run("sacct", [*accounting.SACCT_ARGS, "-j", chunk])
+            if accounting.NO_ACCOUNTING.search(result.stderr):
+                return None
+            if controller_unreachable(result.stderr):  # slurmdbd, not the controller
+                raise errors.Unavailable(f"Job accounting (slurmdbd) does not answer: {first_lines(result.stderr, 1)}")
+            if not result.ok:
+                raise self._failed(result, "sacct")
+            found.update(accounting.parse_states(result.stdout))
+        return found
 
 
 def _outside(path: str) -> None:

@@ -19,6 +19,7 @@ from .ids import check_job_id, check_job_ids
 from .interface import SlurmBackend
 from .output import read_output
 from .records import ACTIONS, SCOPES
+from .runs.handlers import run_routes
 from .templates import Templates
 
 
@@ -196,5 +197,6 @@ def setup_handlers(serverapp, config):
             ("partitions", PartitionsHandler, {"backend": backend}),
             ("templates", TemplatesHandler, {"templates": templates}),
             ("templates/(.+)", TemplateHandler, {"templates": templates}),
+            *run_routes(serverapp, config, backend),  # notebook runs and sweeps (runs/handlers.py)
         ],
     )

@@ -15,7 +15,7 @@ from typing import TypedDict
 
 from .config import Slurm
 from .parse import JobList
-from .records import Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
+from .records import Accounted, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
 
 # Receives each batch of jobs (their JSON, one ``bytes`` per job) while a listing is still
 # being read, so the handler can stream a big queue to the browser before it is complete.
@@ -74,3 +74,15 @@ class SlurmBackend(abc.ABC):
     async def submit(self, submission: Submission) -> Submitted:
         """Submit a job decided by the submission policy (:func:`.submit.plan`);
         ``errors.InvalidInput`` with Slurm's message when Slurm refuses it."""
+
+    # Optional: a backend without them reports "unknown" (notebook runs then use the site's cap
+    # and read states from the output notebooks).
+    async def max_array_size(self) -> int | None:
+        """The cluster's MaxArraySize (array task ids stay below it), or None when unknown."""
+        return None
+
+    async def accounting(self, job_ids: list[str]) -> dict[tuple[str, int | None], Accounted] | None:
+        """How these jobs and their array tasks ended (or stand), from accounting, by
+        ``(job id, array task index or None)``; None when the cluster keeps no accounting.
+        ``errors.Unavailable`` when accounting is configured but does not answer."""
+        return None

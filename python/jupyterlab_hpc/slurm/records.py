@@ -137,3 +137,13 @@ class Submission:
 class Submitted(TypedDict):
     id: str
     cluster: str | None
+
+
+class Accounted(TypedDict):
+    """How a job or array task ended, as accounting (slurmdbd) records it."""
+
+    state: str  # Slurm's state word: COMPLETED, FAILED, TIMEOUT, CANCELLED (without "by <uid>"), ...
+    exit_code: int | None
+    signal: int | None
+    start: int | None  # epoch seconds
+    end: int | None

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 import threading
 from pathlib import Path
 from typing import Any, TypedDict
 
+from ... import errors
+from ...safefile import NotRegularFile, read_regular
 
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
 MAX_MESSAGE = 2000
@@ -124,23 +125,14 @@ class OutputReader:
         unreadable = None
         try:
             # Output folders may be shared: never block on a FIFO, never read without bound.
-            return summarize(json.loads(_read_regular(path, MAX_NOTEBOOK_BYTES)))
+            return summarize(json.loads(read_regular(path, MAX_NOTEBOOK_BYTES, what="The output notebook")))
+        except NotRegularFile as error:
+            unreadable = f"it {error.strerror}"
+        except errors.TooLarge as error:
+            unreadable = str(error)
         except OSError as error:
             unreadable = error.strerror or str(error)
         except (ValueError, UnicodeDecodeError, RecursionError):
             # papermill replaces the file at each save; a half-written one reads as broken JSON.
             unreadable = "it is not valid JSON (it may be being written)"
         return {**_MISSING, "exists": True, "unreadable": unreadable}  # type: ignore[typeddict-item]
-
-
-def _read_regular(path: Path, limit: int) -> bytes:
-    """A regular file's bytes up to ``limit``: a FIFO planted in a shared folder must not block the reader."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise OSError(0, "it is not a regular file")
-        if info.st_size > limit:
-            raise OSError(0, f"it is larger than {limit // (1024 * 1024)} MB")
-        os.set_blocking(fd, True)
-        return handle.read(limit + 1)[:limit]

@@ -152,7 +152,7 @@ def parse_value(param: dict[str, Any], raw: Any) -> Any:
         except (TypeError, ValueError):
             value = _NOTHING
     if not isinstance(value, wanted):
-        raise _bad(name, raw, "a list like [1, 2, 3]" if kind == "list" else "a dict like {\"a\": 1}")
+        raise _bad(name, raw, "a list like [1, 2, 3]" if kind == "list" else 'a dict like {"a": 1}')
     return value
 
 

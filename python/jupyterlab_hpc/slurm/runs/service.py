@@ -27,7 +27,7 @@ from ...offload import blocking
 from ...validate import RootPaths, check_path_text
 from ..config import Slurm
 from ..interface import SlurmBackend
-from ..records import Submission
+from ..records import Accounted, Submission
 from ..submit import check_options
 from . import script, states, task
 from .outputs import MAX_NOTEBOOK_BYTES, OutputReader, OutputState
@@ -41,8 +41,11 @@ RUN_ID = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9a-f]{6}$")
 RUNS_FOLDER = ".runs"  # inside the output folder: each run's JSON file and notebook snapshot
 MAX_SPEC_BYTES = 32 * 1024 * 1024
 # Options a run sets itself: the array from the sweep, the log beside the output notebooks.
-OWN_OPTIONS = {"array": "the sweep sets the job array", "output": "the log goes beside the output notebooks",
-               "error": "the log goes beside the output notebooks"}  # fmt: skip
+OWN_OPTIONS = {
+    "array": "the sweep sets the job array",
+    "output": "the log goes beside the output notebooks",
+    "error": "the log goes beside the output notebooks",
+}
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f;`$]|^-")
 
 
@@ -63,7 +66,9 @@ def log_name(stem: str, array: bool) -> str:
 
 
 def log_file(stem: str, job_id: str, index: int | None) -> str:
-    return f"{stem.replace(chr(92), '_')}-{job_id}.log" if index is None else f"{stem.replace(chr(92), '_')}-{job_id}_{index}.log"
+    """The log of one task, as Slurm names it from :func:`log_name`."""
+    stem = stem.replace("\\", "_")
+    return f"{stem}-{job_id}.log" if index is None else f"{stem}-{job_id}_{index}.log"
 
 
 class NotebookRuns:
@@ -74,7 +79,7 @@ class NotebookRuns:
         self.ksm = kernel_spec_manager
         self.store = store
         self.outputs = OutputReader()
-        self._final: dict[tuple[str, int | None], states.Accounted] = {}  # accounting's final answers
+        self._final: dict[tuple[str, int | None], Accounted] = {}  # accounting's final answers
 
     # ------------------------------------------------------------------ checks
     def kernels(self) -> list[dict[str, str]]:
@@ -85,7 +90,8 @@ class NotebookRuns:
         for name in sorted(self.ksm.find_kernel_specs()):
             try:
                 spec = self.ksm.get_kernel_spec(name)
-            except Exception:  # noqa: BLE001 (a broken kernel folder is not offered)
+            except Exception as error:  # noqa: BLE001 (a broken kernel folder is not offered)
+                log.warning("jupyterlab-hpc: kernel %s is not offered for runs: %s", name, error)
                 continue
             found.append({"name": name, "display_name": spec.display_name, "language": spec.language})
         return found
@@ -94,14 +100,11 @@ class NotebookRuns:
         if not isinstance(path, str):
             raise errors.InvalidInput("Field 'path' must be the notebook's path.")
         disk = self.paths.to_disk(check_path_text(path), "path")
-        if not disk.is_file():
+        if not disk.exists():
             raise errors.NotFound(f"There is no notebook '{path}'.")
-        try:
-            return disk, read_notebook(disk, MAX_NOTEBOOK_BYTES)
-        except errors.HpcError:
-            raise
-        except Exception as error:  # the gallery's reader may still raise tornado's errors
-            raise errors.InvalidNotebook(getattr(error, "log_message", None) or str(error)) from None
+        if not disk.is_file():
+            raise errors.InvalidNotebook(f"'{path}' is not a notebook file.")
+        return disk, read_notebook(disk, MAX_NOTEBOOK_BYTES)  # the gallery's reader: 422 if not a valid notebook
 
     def _kernel(self, requested: Any, nb: nbformat.NotebookNode) -> dict[str, str]:
         known = self.kernels()
@@ -217,8 +220,9 @@ class NotebookRuns:
         try:
             script.write_run_files(run_dir, spec, text)
         except OSError as error:
-            raise errors.Forbidden(f"Cannot write the run's files in '{self.paths.to_api(output_dir)}': "
-                                   f"{error.strerror or error}.") from None  # fmt: skip
+            raise errors.Forbidden(
+                f"Cannot write the run's files in '{self.paths.to_api(output_dir)}': {error.strerror or error}."
+            ) from None
         return {
             "run_id": run_id,
             "notebook": self.paths.to_api(disk),
@@ -295,9 +299,13 @@ class NotebookRuns:
             indices = []
             for index in requested:
                 if not isinstance(index, int) or isinstance(index, bool) or index not in by_index:
-                    raise errors.InvalidInput(f"Task {str(index)[:20]} is not a task of this run (0-{run['task_count'] - 1}).")
+                    raise errors.InvalidInput(
+                        f"Task {str(index)[:20]} is not a task of this run (0-{run['task_count'] - 1})."
+                    )
                 if states.is_active(by_index[index]["state"]):
-                    raise errors.Conflict(f"Task {index} is still {by_index[index]['state'].lower()}; it cannot be re-run now.")
+                    raise errors.Conflict(
+                        f"Task {index} is still {by_index[index]['state'].lower()}; it cannot be re-run now."
+                    )
                 indices.append(index)
             indices = sorted(set(indices))
         if not run["array"] and indices != [0]:
@@ -332,7 +340,7 @@ class NotebookRuns:
         except errors.HpcError as error:
             return [], str(error)
 
-    async def _accounting(self, wanted: set[str]) -> tuple[dict[tuple[str, int | None], states.Accounted], str | None]:
+    async def _accounting(self, wanted: set[str]) -> tuple[dict[tuple[str, int | None], Accounted], str | None]:
         if not wanted:
             return {}, None
         try:

@@ -9,9 +9,10 @@ at its time limit before papermill could save...), shown as ENDED.
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypedDict
 
+from ..accounting import expand_tasks
+from ..records import Accounted
 from .outputs import OutputState
 
 ACTIVE = {
@@ -29,17 +30,6 @@ ACTIVE = {
     "STOPPED",
 }
 COMPLETED = "COMPLETED"
-_RANGE = re.compile(r"^\[(.*?)(?:%\d+)?\]$")
-
-
-class Accounted(TypedDict):
-    """One task (or job) as accounting records it (``sacct -X``)."""
-
-    state: str
-    exit_code: int | None
-    signal: int | None
-    start: int | None  # epoch seconds
-    end: int | None
 
 
 class TaskState(TypedDict):
@@ -49,23 +39,6 @@ class TaskState(TypedDict):
     exit_code: int | None
     start: int | None
     end: int | None
-
-
-def expand_tasks(text: str) -> list[int]:
-    """Task indices of ``3``, ``[2-5]``, ``[1,4-6%2]`` (squeue and sacct name pending ranges so)."""
-    text = text.strip()
-    match = _RANGE.match(text)
-    body = match.group(1) if match else text
-    indices: list[int] = []
-    for part in body.split(","):
-        low, _, high = part.partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
-            continue
-        start, stop = int(low), int(high or low)
-        if stop - start > 1_000_000:
-            continue  # not an array this server submitted
-        indices.extend(range(start, stop + 1))
-    return indices
 
 
 def queue_index(jobs: list[dict[str, Any]], job_ids: set[str]) -> dict[tuple[str, int | None], tuple[str, str]]:
@@ -78,30 +51,6 @@ def queue_index(jobs: list[dict[str, Any]], job_ids: set[str]) -> dict[tuple[str
                 found[(array_id, index)] = (job.get("state", ""), job.get("reason", ""))
         elif job.get("id") in job_ids:
             found[(job["id"], None)] = (job.get("state", ""), job.get("reason", ""))
-    return found
-
-
-def parse_sacct(output: str) -> dict[tuple[str, int | None], Accounted]:
-    """``sacct -X -n -P --format=JobID,State,ExitCode,Start,End`` (times as epoch seconds) by job and task."""
-    found: dict[tuple[str, int | None], Accounted] = {}
-    for line in output.splitlines():
-        fields = line.split("|")
-        if len(fields) < 5:
-            continue
-        job_id, state, exit_code, start, end = fields[:5]
-        base, _, task = job_id.partition("_")
-        if not base.isdigit():
-            continue
-        code, _, signal = exit_code.partition(":")
-        record: Accounted = {
-            "state": state.split(" ")[0],  # "CANCELLED by 1000"
-            "exit_code": int(code) if code.isdigit() else None,
-            "signal": int(signal) if signal.isdigit() else None,
-            "start": int(start) if start.isdigit() else None,
-            "end": int(end) if end.isdigit() else None,
-        }
-        for index in expand_tasks(task) if task else [None]:  # type: ignore[list-item]
-            found[(base, index)] = record
     return found
 
 
@@ -141,8 +90,14 @@ def resolve(
         }
     if output is not None and output["exists"] and output["finished"]:
         state = "FAILED" if output["failed"] else COMPLETED
-        return {"state": state, "reason": _meaning(state), "source": "notebook", "exit_code": None, "start": None,
-                "end": None}  # fmt: skip
+        return {
+            "state": state,
+            "reason": _meaning(state),
+            "source": "notebook",
+            "exit_code": None,
+            "start": None,
+            "end": None,
+        }
     state = "ENDED" if output is not None and output["exists"] else "UNKNOWN"
     return {"state": state, "reason": _meaning(state), "source": "none", "exit_code": None, "start": None, "end": None}
 

@@ -40,8 +40,9 @@ class Sweep:
     def tasks(self, base: dict[str, Any]) -> list[dict[str, Any]]:
         """One parameter set per task: ``base`` with this task's swept values."""
         names = list(self.values)
-        rows = zip(*self.values.values()) if self.mode == "zip" else itertools.product(*self.values.values())
-        return [{**base, **dict(zip(names, row))} for row in rows]
+        lists = list(self.values.values())
+        rows = zip(*lists, strict=True) if self.mode == "zip" else itertools.product(*lists)
+        return [{**base, **dict(zip(names, row, strict=True))} for row in rows]
 
     def to_json(self) -> dict[str, Any]:
         return {"mode": self.mode, "values": self.values}
@@ -50,7 +51,7 @@ class Sweep:
 def _range(name: str, spec: dict[str, Any], kind: str, cap: int) -> list[Any]:
     unknown = set(spec) - {"start", "stop", "step"}
     if unknown or not {"start", "stop"} <= set(spec):
-        raise errors.InvalidInput(f"Sweep of '{name}': a range is {{\"start\", \"stop\", \"step\"}} (step default 1).")
+        raise errors.InvalidInput(f'Sweep of \'{name}\': a range is {{"start", "stop", "step"}} (step default 1).')
     if kind not in ("int", "float", "any"):
         raise errors.InvalidInput(f"Sweep of '{name}': a range needs a number parameter; give a list of values.")
     try:
@@ -77,7 +78,7 @@ def parse_sweep(raw: Any, known: dict[str, dict[str, Any]], cap: int) -> Sweep |
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) - {"mode", "values"}:
-        raise errors.InvalidInput("Field 'sweep' must be {\"mode\": \"grid\"|\"zip\", \"values\": {name: [...]}}.")
+        raise errors.InvalidInput('Field \'sweep\' must be {"mode": "grid"|"zip", "values": {name: [...]}}.')
     mode = raw.get("mode", "grid")
     if mode not in MODES:
         raise errors.InvalidInput(f"Sweep mode {str(mode)[:20]!r} is unknown; use 'grid' (all combinations) or 'zip'.")
