@@ -79,10 +79,12 @@ test.describe('Recent panel', () => {
     expect(await page.notebook.openByPath(notebook)).toBeTruthy();
     expect(await page.filebrowser.openDirectory(data)).toBeTruthy();
 
+    // a folder counts once something is opened in it
+    await page.filebrowser.open(`${data}/values.csv`);
+
     const panel = await openRecentPanel(page);
     await expect(item(panel, notebook)).toBeVisible();
-    // folders count once the browser stayed there 1.5 s
-    await expect(item(panel, data)).toBeVisible({ timeout: 15000 });
+    await expect(item(panel, data)).toBeVisible();
     await expect(item(panel, notebook)).toHaveAttribute(
       'title',
       new RegExp(notebook)
@@ -148,16 +150,16 @@ test.describe('Recent panel', () => {
     page,
     tmpPath
   }) => {
-    const notes = `${tmpPath}/notes.md`;
+    // (in a folder the file browser does not show: opening it records only it)
+    const notes = `${tmpPath}/docs/notes.md`;
     const gone = `${tmpPath}/gone.txt`;
     const run2 = `${tmpPath}/runs/run2`;
+    await page.contents.createDirectory(`${tmpPath}/docs`);
     await page.contents.uploadContent('# Notes\n\nhello', 'text', notes);
     await page.contents.uploadContent('bye', 'text', gone);
     await page.contents.createDirectory(`${tmpPath}/runs`);
     await page.contents.createDirectory(run2);
 
-    // let the folder the page opened on (tree/<tmpPath>) be recorded first
-    await page.waitForTimeout(2000);
     const calls: string[] = [];
     page.on('request', request => {
       if (new URL(request.url()).pathname.startsWith('/hpc/recents')) {
@@ -220,9 +222,10 @@ test.describe('Recent panel', () => {
     await expect(item(panel, notes)).toHaveCount(0);
     await filter.fill('nothing-like-this');
     await expect(panel.locator('.jp-hpc-Recents-empty')).toContainText(
-      'No recent entry matches'
+      'No matches'
     );
-    await filter.fill('');
+    await panel.getByRole('button', { name: 'Show all' }).click();
+    await expect(filter).toHaveValue('');
     await expect(item(panel, notes)).toBeVisible();
 
     // a missing entry: clicking says so and offers to remove it
@@ -278,12 +281,110 @@ test.describe('Recent panel', () => {
   });
 });
 
+test.describe('Recent panel, first-time user', () => {
+  test.beforeEach(async ({ page }) => {
+    const response = await page.request.delete('/hpc/recents?all=true');
+    expect(response.ok()).toBeTruthy();
+  });
+
+  test('folders passed through are not recorded; the one used is', async ({
+    page,
+    tmpPath
+  }) => {
+    const deep = `${tmpPath}/a/b/c`;
+    await page.contents.createDirectory(deep);
+    await page.contents.uploadContent(NOTEBOOK, 'text', `${deep}/used.ipynb`);
+    // through a/ and a/b/ (double clicks) to a/b/c/, then open a notebook
+    expect(await page.filebrowser.openDirectory(deep)).toBeTruthy();
+    await page.waitForTimeout(2500); // past the old 1.5 s folder delay
+    await page.filebrowser.open(`${deep}/used.ipynb`);
+    await expect
+      .poll(() => serverPaths(page))
+      .toEqual([`${deep}/used.ipynb`, deep]);
+  });
+
+  test('palette, keyboard, readable names, repeated names', async ({
+    page,
+    tmpPath
+  }) => {
+    // a 20-character name, and two notebooks of the same name
+    const long = `${tmpPath}/project/tomography_run_v2.py`;
+    expect('tomography_run_v2.py').toHaveLength(20);
+    for (const [path, type] of [
+      [`${tmpPath}/run1/analysis.ipynb`, 'notebook'],
+      [`${tmpPath}/run2/analysis.ipynb`, 'notebook'],
+      [long, 'file']
+    ]) {
+      await page.contents.uploadContent(
+        type === 'file' ? 'x = 1\n' : NOTEBOOK,
+        'text',
+        path
+      );
+      const response = await page.request.post('/hpc/recents', {
+        data: { path, type }
+      });
+      expect(response.ok()).toBeTruthy();
+    }
+
+    // the command palette opens the panel, with the focus in the filter
+    await page.keyboard.press('Control+Shift+C');
+    await page.keyboard.type('Show Recent Files');
+    await page.keyboard.press('Enter');
+    const panel = page.locator('.jp-hpc-Recents');
+    await expect(panel).toBeVisible();
+    const filter = panel.locator('.jp-hpc-Recents-filter');
+    await expect(filter).toBeFocused();
+
+    // at the default sidebar width the 20-character name is shown whole
+    const name = item(panel, long).locator('.jp-hpc-Recents-name');
+    await expect(name).toHaveText('tomography_run_v2.py');
+    const box = await name.evaluate(el => ({
+      scroll: el.scrollWidth,
+      client: el.clientWidth
+    }));
+    expect(box.scroll).toBeLessThanOrEqual(box.client);
+    // repeated names show the folder that tells them apart
+    await expect(
+      item(panel, `${tmpPath}/run1/analysis.ipynb`).locator(
+        '.jp-hpc-Recents-tail'
+      )
+    ).toHaveText('…/run1');
+
+    // keyboard: from the filter down the list, Enter opens
+    await filter.focus();
+    await page.keyboard.type('tomo');
+    await page.keyboard.press('ArrowDown');
+    await expect(item(panel, long)).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(
+      page.getByRole('main').getByRole('tab', { name: /tomography_run_v2/ })
+    ).toBeVisible();
+    // pin it from the keyboard: Tab reaches its buttons
+    await openRecentPanel(page);
+    await item(panel, long).focus();
+    const pin = item(panel, long).locator('.jp-hpc-Recents-pin');
+    for (let i = 0; i < 4; i++) {
+      if (await pin.evaluate(el => el === document.activeElement)) {
+        break;
+      }
+      await page.keyboard.press('Tab');
+    }
+    await expect(pin).toBeFocused();
+    await page.keyboard.press('Space');
+    await expect(
+      panel
+        .locator('[data-group="pinned"]')
+        .locator(`[data-recent-path="${long}"]`)
+    ).toBeVisible();
+  });
+});
+
 test.describe('Recent settings', () => {
   test.use({
     mockSettings: {
       ...galata.DEFAULT_SETTINGS,
       '@jupyterlab-hpc/recents:plugin': {
-        recordDirectories: false,
+        recordFolders: 'never',
         excludePatterns: ['*.md', '/never/*']
       }
     }
@@ -303,18 +404,22 @@ test.describe('Recent settings', () => {
     await page.contents.uploadContent('# x', 'text', `${tmpPath}/skipped.md`);
     await page.contents.createDirectory(`${tmpPath}/folder`);
 
+    await page.contents.uploadContent('x', 'text', `${tmpPath}/folder/x.txt`);
+
     await page.filebrowser.refresh();
     await page.filebrowser.open(`${tmpPath}/skipped.md`);
     expect(
       await page.notebook.openByPath(`${tmpPath}/kept.ipynb`)
     ).toBeTruthy();
-    expect(
-      await page.filebrowser.openDirectory(`${tmpPath}/folder`)
-    ).toBeTruthy();
-    await page.waitForTimeout(2500); // past the 1.5 s folder delay
+    // opening something in a folder would record it under the default rule
+    await page.filebrowser.open(`${tmpPath}/folder/x.txt`);
+    await page.waitForTimeout(2500); // past the 1.5 s "visited" delay
 
     const panel = await openRecentPanel(page);
     await expect(item(panel, `${tmpPath}/kept.ipynb`)).toBeVisible();
-    expect(await serverPaths(page)).toEqual([`${tmpPath}/kept.ipynb`]);
+    expect(await serverPaths(page)).toEqual([
+      `${tmpPath}/folder/x.txt`,
+      `${tmpPath}/kept.ipynb`
+    ]);
   });
 });

@@ -126,6 +126,85 @@ export function isExcluded(path: string, patterns: string[]): boolean {
   });
 }
 
+function parentParts(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  parts.pop();
+  return parts;
+}
+
+/**
+ * What to show after each entry's name, by path: where several entries share
+ * a name (`run1/analysis.ipynb`, `run2/analysis.ipynb`), the shortest tail of
+ * their folders that tells them apart (`run1`, `run2`), with `repeated` set;
+ * otherwise the whole folder ('' at the root), which may be cut from the left.
+ */
+export function nameContexts(
+  entries: ReadonlyArray<IRecentEntry>
+): Map<string, { text: string; repeated: boolean }> {
+  const byName = new Map<string, IRecentEntry[]>();
+  for (const entry of entries) {
+    const name = entry.path.split('/').filter(Boolean).pop() ?? entry.path;
+    byName.set(name, [...(byName.get(name) ?? []), entry]);
+  }
+  const result = new Map<string, { text: string; repeated: boolean }>();
+  for (const group of byName.values()) {
+    if (group.length === 1) {
+      result.set(group[0].path, {
+        text: parentParts(group[0].path).join('/'),
+        repeated: false
+      });
+      continue;
+    }
+    for (const entry of group) {
+      const mine = parentParts(entry.path);
+      const others = group
+        .filter(other => other !== entry)
+        .map(other => parentParts(other.path));
+      // Grow the tail until no other entry's folder ends the same way.
+      let n = 1;
+      while (
+        n < mine.length &&
+        others.some(o => o.slice(-n).join('/') === mine.slice(-n).join('/'))
+      ) {
+        n++;
+      }
+      const tail = mine.slice(-n).join('/');
+      result.set(entry.path, {
+        text: n < mine.length ? `…/${tail}` : tail || '/',
+        repeated: true
+      });
+    }
+  }
+  return result;
+}
+
+/**
+ * A short time for the list (the group already says which day): the clock
+ * time today and yesterday, the weekday this week, the date before.
+ */
+export function shortTime(
+  epochSeconds: number,
+  now: Date,
+  locale?: string
+): string {
+  const date = new Date(epochSeconds * 1000);
+  const group = groupOf(epochSeconds, now);
+  if (group === 'today' || group === 'yesterday') {
+    return date.toLocaleTimeString(locale, {
+      hour: 'numeric',
+      minute: '2-digit'
+    });
+  }
+  if (group === 'week') {
+    return date.toLocaleDateString(locale, { weekday: 'short' });
+  }
+  return date.toLocaleDateString(locale, {
+    day: 'numeric',
+    month: 'short',
+    year: date.getFullYear() === now.getFullYear() ? undefined : 'numeric'
+  });
+}
+
 /** The server's type for a JupyterLab content type. */
 export function recentType(contentType: string): RecentType {
   return contentType === 'directory' || contentType === 'notebook'

@@ -39,6 +39,7 @@ export namespace CommandIDs {
   export const addToFavorites = 'recents:add-to-favorites';
   export const clear = 'recents:clear';
   export const refresh = 'recents:refresh';
+  export const showPanel = 'recents:show-panel';
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -247,6 +248,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
       icon: args => (args.toolbar ? historyIcon : undefined),
       execute: () => model.refresh().catch(fail(trans.__('Could not refresh')))
     });
+    commands.addCommand(CommandIDs.showPanel, {
+      label: trans.__('Show Recent Files and Folders'),
+      caption: trans.__('Open the Recent panel in the left sidebar'),
+      execute: () => app.shell.activateById(panel.id)
+    });
+    palette?.addItem({
+      command: CommandIDs.showPanel,
+      category: trans.__('HPC')
+    });
     palette?.addItem({ command: CommandIDs.clear, category: trans.__('HPC') });
 
     const iconFor = (entry: IRecentEntry): LabIcon => {
@@ -297,11 +307,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
         .then(settings => {
           const apply = () => {
             const composite = settings.composite as Record<string, any>;
+            // `recordDirectories: false` (the older boolean setting) still
+            // means no folders.
+            const folders =
+              composite.recordDirectories === false
+                ? 'never'
+                : (composite.recordFolders ?? DEFAULT_SETTINGS.recordFolders);
             model.settings = {
               maxLength: composite.maxLength ?? DEFAULT_SETTINGS.maxLength,
-              recordDirectories:
-                composite.recordDirectories ??
-                DEFAULT_SETTINGS.recordDirectories,
+              recordFolders: folders,
               excludePatterns:
                 composite.excludePatterns ?? DEFAULT_SETTINGS.excludePatterns
             };

@@ -1,19 +1,20 @@
 import { jsonBody, requestAPI } from '@jupyterlab-hpc/common';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { FolderRule } from './folders';
 import { isExcluded } from './groups';
 import { IRecentEntry, IRecentsReply, RecentType } from './types';
 
 /** The user's settings of the recents extension (`schema/plugin.json`). */
 export interface IRecentsSettings {
   maxLength: number;
-  recordDirectories: boolean;
+  recordFolders: FolderRule;
   excludePatterns: string[];
 }
 
 export const DEFAULT_SETTINGS: IRecentsSettings = {
   maxLength: 50,
-  recordDirectories: true,
+  recordFolders: 'used',
   excludePatterns: ['.ipynb_checkpoints']
 };
 
@@ -60,7 +61,7 @@ export class RecentsModel {
     if (!path || isExcluded(path, this.settings.excludePatterns)) {
       return false;
     }
-    if (type === 'directory' && !this.settings.recordDirectories) {
+    if (type === 'directory' && this.settings.recordFolders === 'never') {
       return false;
     }
     const body: Record<string, unknown> = {

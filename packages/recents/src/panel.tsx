@@ -12,7 +12,13 @@ import {
 import type { Message } from '@lumino/messaging';
 import React, { useState } from 'react';
 
-import { filterEntries, GroupKey, groupEntries } from './groups';
+import {
+  filterEntries,
+  GroupKey,
+  groupEntries,
+  nameContexts,
+  shortTime
+} from './groups';
 import { RecentsModel } from './model';
 import { IRecentEntry } from './types';
 
@@ -45,21 +51,38 @@ function baseName(path: string): string {
   return path.split('/').pop() || path;
 }
 
-function parentOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i > 0 ? path.slice(0, i) : '';
+/** Arrow keys, Home and End move between the entries of the list. */
+function moveFocus(event: React.KeyboardEvent<HTMLElement>): boolean {
+  const list = event.currentTarget.closest('.jp-hpc-Recents');
+  const items = Array.from(
+    list?.querySelectorAll<HTMLElement>('.jp-hpc-Recents-item') ?? []
+  );
+  const here = items.indexOf(event.currentTarget);
+  const next = {
+    ArrowDown: here + 1,
+    ArrowUp: here - 1,
+    Home: 0,
+    End: items.length - 1
+  }[event.key];
+  if (next === undefined) {
+    return false;
+  }
+  items[Math.max(0, Math.min(items.length - 1, next))]?.focus();
+  return true;
 }
 
 function Item(props: {
   entry: IRecentEntry;
+  context: { text: string; repeated: boolean };
+  now: Date;
   actions: IRecentsActions;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { entry, actions, trans } = props;
+  const { entry, context, actions, trans } = props;
   const opened = new Date(entry.last_opened * 1000);
   const tooltip = [
     entry.path,
-    trans.__('Opened %1', Time.format(opened)),
+    trans.__('Opened %1 (%2)', Time.format(opened), Time.formatHuman(opened)),
     entry.exists ? '' : trans.__('Missing: deleted, moved or not reachable')
   ]
     .filter(Boolean)
@@ -70,26 +93,57 @@ function Item(props: {
     event.stopPropagation();
     fn();
   };
+  const classes = ['jp-hpc-Recents-item'];
+  if (!entry.exists) {
+    classes.push('jp-mod-missing');
+  }
+  if (entry.pinned) {
+    classes.push('jp-mod-pinned');
+  }
   return (
     <li
-      className={
-        'jp-hpc-Recents-item' + (entry.exists ? '' : ' jp-mod-missing')
-      }
+      className={classes.join(' ')}
       data-recent-path={entry.path}
       title={tooltip}
       onClick={() => actions.open(entry)}
       onKeyDown={event => {
+        if (event.target !== event.currentTarget) {
+          return; // a key on one of its buttons
+        }
         if (event.key === 'Enter') {
           actions.open(entry);
+        } else if (event.key === 'Delete') {
+          actions.remove(entry);
+        } else if (!moveFocus(event)) {
+          return;
         }
+        event.preventDefault();
       }}
       tabIndex={0}
     >
       <Icon.react className="jp-hpc-Recents-icon" tag="span" />
-      <span className="jp-hpc-Recents-name">{baseName(entry.path)}</span>
-      <span className="jp-hpc-Recents-dir">{parentOf(entry.path)}</span>
-      <span className="jp-hpc-Recents-time">
-        {entry.exists ? Time.formatHuman(opened) : trans.__('missing')}
+      {/* One line that wraps what does not fit out of sight: the name (with
+          the folder tail that tells repeated names apart) first, then the
+          time, then as much of the folder as fits. */}
+      <span className="jp-hpc-Recents-text">
+        <span className="jp-hpc-Recents-label">
+          <span className="jp-hpc-Recents-name">{baseName(entry.path)}</span>
+          {context.repeated && (
+            <span className="jp-hpc-Recents-tail">{context.text}</span>
+          )}
+        </span>
+        <span className="jp-hpc-Recents-dir">
+          {/* Marks keep "a/b" in order inside the right-to-left box that cuts
+              the folder from its start. */}
+          {!context.repeated && context.text
+            ? '\u200e' + context.text + '\u200e'
+            : ''}
+        </span>
+        <span className="jp-hpc-Recents-time">
+          {entry.exists
+            ? shortTime(entry.last_opened, props.now)
+            : trans.__('missing')}
+        </span>
       </span>
       <span className="jp-hpc-Recents-actions">
         {actions.addToFavorites && (
@@ -100,7 +154,7 @@ function Item(props: {
                 ? trans.__('Already in Favorites')
                 : trans.__('Add to Favorites')
             }
-            aria-label={trans.__('Add to Favorites')}
+            aria-label={trans.__('Add %1 to Favorites', baseName(entry.path))}
             disabled={favorite || !entry.exists}
             onClick={stop(() => actions.addToFavorites!(entry))}
           >
@@ -113,7 +167,7 @@ function Item(props: {
             (entry.pinned ? ' jp-mod-pinned' : '')
           }
           title={entry.pinned ? trans.__('Unpin') : trans.__('Pin to the top')}
-          aria-label={entry.pinned ? trans.__('Unpin') : trans.__('Pin')}
+          aria-label={trans.__('Pin %1', baseName(entry.path))}
           aria-pressed={entry.pinned}
           onClick={stop(() => actions.setPinned(entry, !entry.pinned))}
         >
@@ -126,7 +180,7 @@ function Item(props: {
         <button
           className="jp-Button jp-mod-minimal jp-hpc-Recents-remove"
           title={trans.__('Remove from the list')}
-          aria-label={trans.__('Remove')}
+          aria-label={trans.__('Remove %1 from Recent', baseName(entry.path))}
           onClick={stop(() => actions.remove(entry))}
         >
           <closeIcon.react tag="span" />
@@ -151,7 +205,10 @@ function RecentsView(props: {
     older: trans.__('Older')
   };
   const shown = filterEntries([...model.entries], query);
-  const groups = groupEntries(shown, new Date());
+  const now = new Date();
+  const groups = groupEntries(shown, now);
+  // Names that repeat get the tail of their folder, among all entries.
+  const contexts = nameContexts(model.entries);
   return (
     <>
       <div className="jp-hpc-Recents-header">
@@ -177,10 +234,18 @@ function RecentsView(props: {
       <input
         className="jp-mod-styled jp-hpc-Recents-filter"
         type="search"
-        placeholder={trans.__('Filter recent files and folders')}
+        placeholder={trans.__('Filter by name or folder')}
         aria-label={trans.__('Filter recent files and folders')}
         value={query}
         onChange={event => setQuery(event.target.value)}
+        onKeyDown={event => {
+          if (event.key === 'ArrowDown') {
+            event.preventDefault();
+            event.currentTarget.parentElement
+              ?.querySelector<HTMLElement>('.jp-hpc-Recents-item')
+              ?.focus();
+          }
+        }}
       />
       {model.error && (
         <div className="jp-hpc-Recents-error" role="alert">
@@ -199,7 +264,13 @@ function RecentsView(props: {
       )}
       {model.entries.length > 0 && shown.length === 0 && (
         <p className="jp-hpc-Recents-empty">
-          {trans.__('No recent entry matches "%1".', query)}
+          {trans.__('No matches: no recent entry has "%1" in its path.', query)}{' '}
+          <button
+            className="jp-hpc-Recents-clearFilter"
+            onClick={() => setQuery('')}
+          >
+            {trans.__('Show all')}
+          </button>
         </p>
       )}
       <div className="jp-hpc-Recents-list">
@@ -215,6 +286,10 @@ function RecentsView(props: {
                 <Item
                   key={entry.path}
                   entry={entry}
+                  context={
+                    contexts.get(entry.path) ?? { text: '', repeated: false }
+                  }
+                  now={now}
                   actions={actions}
                   trans={trans}
                 />
@@ -239,6 +314,15 @@ export class RecentsPanel extends ReactWidget {
   ) {
     super();
     this.addClass('jp-hpc-Recents');
+  }
+
+  /** Activated (sidebar tab, palette): keyboard users land in the filter. */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    const focus = () =>
+      this.node.querySelector<HTMLElement>('.jp-hpc-Recents-filter')?.focus();
+    // Rendered on the next frame when the panel was never shown yet.
+    requestAnimationFrame(focus);
   }
 
   protected onAfterShow(msg: Message): void {

@@ -3,13 +3,10 @@ import { IDocumentManager, IRecentsManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { Contents } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { Debouncer } from '@lumino/polling';
 
+import { FolderVisits } from './folders';
 import { recentType } from './groups';
 import { RecentsModel } from './model';
-
-/** How long the file browser must stay in a folder before it counts as opened. */
-export const DIRECTORY_DELAY = 1500;
 
 /**
  * Records what the user opens into the server-side list:
@@ -17,7 +14,9 @@ export const DIRECTORY_DELAY = 1500;
  * - documents, from JupyterLab's own `IRecentsManager` (which the core
  *   "File > Open Recent" menu uses): one POST when a document is opened, none
  *   when the user merely switches tabs;
- * - folders the default file browser stays in for `DIRECTORY_DELAY` ms;
+ * - folders of the default file browser, as the `recordFolders` setting
+ *   says (`FolderVisits`): by default when the user opens or creates
+ *   something there, or stays there, not when merely passing through;
  * - renames and moves done through JupyterLab (PATCH `new_path`).
  */
 export class Recorder implements IDisposable {
@@ -28,10 +27,13 @@ export class Recorder implements IDisposable {
     private readonly docManager: IDocumentManager | null,
     private readonly browser: IDefaultFileBrowser | null
   ) {
-    this._directory = new Debouncer(
-      () => this._recordDirectory(),
-      DIRECTORY_DELAY
-    );
+    this._folders = new FolderVisits(async path => {
+      try {
+        await this.model.record(path, 'directory');
+      } catch (error) {
+        console.warn('Recents: could not record', error);
+      }
+    });
     app.serviceManager.contents.fileChanged.connect(this._onFileChanged, this);
     // Start after the layout is restored: documents and the folder the
     // previous session left open are not new opens.
@@ -42,6 +44,10 @@ export class Recorder implements IDisposable {
       this._seedOpenDocuments();
       recents?.changed.connect(this._onRecentsChanged, this);
       browser?.model.pathChanged.connect(this._onPathChanged, this);
+      if (browser) {
+        const contents = this.app.serviceManager.contents;
+        this._folders.settle(contents.localPath(browser.model.path));
+      }
     });
   }
 
@@ -54,7 +60,7 @@ export class Recorder implements IDisposable {
       return;
     }
     this._isDisposed = true;
-    this._directory.dispose();
+    this._folders.dispose();
     this.app.serviceManager.contents.fileChanged.disconnect(
       this._onFileChanged,
       this
@@ -94,31 +100,27 @@ export class Recorder implements IDisposable {
       return;
     }
     this._open.add(newest.path);
-    this.model
-      .record(newest.path, recentType(newest.contentType), newest.factory)
+    // The folder first (when it counts), so the document lands above it.
+    void this._usedIn(newest.path)
+      .then(() =>
+        this.model.record(
+          newest.path,
+          recentType(newest.contentType),
+          newest.factory
+        )
+      )
       .catch(error => console.warn('Recents: could not record', error));
   }
 
-  private _onPathChanged(): void {
-    void this._directory.invoke();
+  private _usedIn(path: string): Promise<void> {
+    this._folders.rule = this.model.settings.recordFolders;
+    return this._folders.used(path);
   }
 
-  private async _recordDirectory(): Promise<void> {
+  private _onPathChanged(): void {
     const path = this.browser?.model.path ?? '';
-    const local = this.app.serviceManager.contents.localPath(path);
-    if (local === this._lastDirectory) {
-      return;
-    }
-    this._lastDirectory = local;
-    // The root itself is always one click away: not recorded.
-    if (!local) {
-      return;
-    }
-    try {
-      await this.model.record(local, 'directory');
-    } catch (error) {
-      console.warn('Recents: could not record', error);
-    }
+    this._folders.rule = this.model.settings.recordFolders;
+    this._folders.enter(this.app.serviceManager.contents.localPath(path));
   }
 
   private _onFileChanged(
@@ -144,15 +146,19 @@ export class Recorder implements IDisposable {
         .catch(error =>
           console.warn('Recents: could not follow rename', error)
         );
+    } else if (change.type === 'new' && change.newValue?.path) {
+      // Creating or uploading something in the folder shown uses it.
+      if (!contents.driveName(change.newValue.path)) {
+        void this._usedIn(change.newValue.path);
+      }
     } else if (change.type === 'delete' && this.model.loaded) {
       // The entry stays, greyed as missing.
       this.model.refresh().catch(() => undefined);
     }
   }
 
-  private _directory: Debouncer;
+  private _folders: FolderVisits;
   private _open = new Set<string>();
   private _lastClosed: string | null = null;
-  private _lastDirectory: string | null = null;
   private _isDisposed = false;
 }

@@ -3,7 +3,9 @@ import {
   groupEntries,
   groupOf,
   isExcluded,
-  recentType
+  nameContexts,
+  recentType,
+  shortTime
 } from '../groups';
 import { IRecentEntry } from '../types';
 
@@ -111,5 +113,53 @@ describe('recentType', () => {
     expect(recentType('directory')).toBe('directory');
     expect(recentType('file')).toBe('file');
     expect(recentType('text')).toBe('file');
+  });
+});
+
+describe('nameContexts', () => {
+  it('shows the folder, and the tail that tells repeated names apart', () => {
+    const t = now.getTime() / 1000;
+    const contexts = nameContexts([
+      entry('project/run1/analysis.ipynb', t),
+      entry('project/run2/analysis.ipynb', t),
+      entry('old/run1/analysis.ipynb', t),
+      entry('analysis.ipynb', t),
+      entry('notes/todo.md', t),
+      entry('top.txt', t)
+    ]);
+    expect(contexts.get('project/run1/analysis.ipynb')).toEqual({
+      text: 'project/run1',
+      repeated: true
+    });
+    expect(contexts.get('project/run2/analysis.ipynb')).toEqual({
+      text: '…/run2',
+      repeated: true
+    });
+    expect(contexts.get('old/run1/analysis.ipynb')).toEqual({
+      text: 'old/run1',
+      repeated: true
+    });
+    expect(contexts.get('analysis.ipynb')).toEqual({
+      text: '/',
+      repeated: true
+    });
+    expect(contexts.get('notes/todo.md')).toEqual({
+      text: 'notes',
+      repeated: false
+    });
+    expect(contexts.get('top.txt')).toEqual({ text: '', repeated: false });
+  });
+});
+
+describe('shortTime', () => {
+  it('clock time today and yesterday, weekday this week, date before', () => {
+    const today = new Date(2026, 10, 27, 9, 5).getTime() / 1000;
+    expect(shortTime(today, now, 'en-GB')).toBe('9:05');
+    expect(shortTime(today, now, 'en-US')).toMatch(/^9:05\sAM$/);
+    const yesterday = new Date(2026, 10, 26, 18, 40).getTime() / 1000;
+    expect(shortTime(yesterday, now, 'en-GB')).toBe('18:40');
+    expect(shortTime(at(2026, 10, 23), now, 'en-GB')).toBe('Mon');
+    expect(shortTime(at(2026, 9, 3), now, 'en-GB')).toBe('3 Oct');
+    expect(shortTime(at(2025, 9, 3), now, 'en-GB')).toBe('3 Oct 2025');
   });
 });
