@@ -64,7 +64,18 @@ test.describe('Favorites', () => {
     await favorite(page, 'run1').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Rename Favorite…' }).click();
     const input = page.locator('.jp-Dialog input');
+    // an empty name: the dialog says why and Rename stays disabled
+    await input.fill('  ');
+    await expect(page.locator('.jp-Dialog')).toContainText(
+      'A favorite needs a name'
+    );
+    await expect(
+      page.locator('.jp-Dialog').getByRole('button', { name: 'Rename' })
+    ).toBeDisabled();
     await input.fill('My first run');
+    await expect(page.locator('.jp-Dialog')).not.toContainText(
+      'A favorite needs a name'
+    );
     await page
       .locator('.jp-Dialog')
       .getByRole('button', { name: 'Rename' })
@@ -72,7 +83,15 @@ test.describe('Favorites', () => {
     await expect(favorite(page, 'My first run')).toBeVisible();
     await expect(favorite(page, 'run1')).toHaveCount(0);
 
-    // remove
+    // remove, undo, remove again
+    await favorite(page, 'My first run').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Remove from Favorites' }).click();
+    await expect(favorite(page, 'My first run')).toHaveCount(0);
+    const toast = page.locator('.Toastify__toast', {
+      hasText: 'Removed "My first run" from Favorites.'
+    });
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect(favorite(page, 'My first run')).toBeVisible();
     await favorite(page, 'My first run').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Remove from Favorites' }).click();
     await expect(favorite(page, 'My first run')).toHaveCount(0);
@@ -111,18 +130,68 @@ test.describe('Favorites', () => {
     await expect(favorite(page, 'sim-b')).toHaveCount(0);
   });
 
-  test('star toggles the current directory', async ({ page, tmpPath }) => {
+  test("the star adds and removes the user's own favorite only", async ({
+    page,
+    tmpPath
+  }) => {
+    const star = favorites(page).locator('.jp-hpc-Favorites-star');
     await page.contents.createDirectory(`${tmpPath}/project`);
     await page.sidebar.openTab('filebrowser');
+
+    // at the root a site favorite ("Jupyter root") points here: the star
+    // shows it, but clicking it does not hide it
+    await page.filebrowser.openHomeDirectory();
+    await expect(favorite(page, 'Jupyter root')).toHaveAttribute(
+      'aria-current',
+      'location'
+    );
+    await expect(star).toHaveAttribute('aria-pressed', 'false');
+    await expect(star).toHaveAttribute('aria-disabled', 'true');
+    await expect(star).toHaveAttribute('title', /Jupyter root.*site/);
+    await star.click({ force: true }); // aria-disabled: Playwright would wait
+    await page.waitForTimeout(500);
+    await expect(favorite(page, 'Jupyter root')).toBeVisible();
+    const site = (await (await page.request.get('/hpc/favorites')).json())
+      .favorites;
+    expect(
+      site.find((f: { name: string }) => f.name === 'Jupyter root').hidden
+    ).toBe(false);
+
+    // in project/: add with the star, the entry is the current folder
     await page.filebrowser.openDirectory(`${tmpPath}/project`);
-    const star = favorites(page).locator('.jp-hpc-Favorites-star');
+    await expect(favorite(page, 'Jupyter root')).not.toHaveAttribute(
+      'aria-current',
+      'location'
+    );
     await expect(star).toHaveAttribute('aria-pressed', 'false');
     await star.click();
+    await expect(favorite(page, 'project')).toHaveAttribute(
+      'aria-current',
+      'location'
+    );
+    await expect(star).toHaveAttribute('aria-pressed', 'true');
+    // remove with the star; Undo brings it back
+    await star.click();
+    await expect(favorite(page, 'project')).toHaveCount(0);
+    await expect(star).toHaveAttribute('aria-pressed', 'false');
+    await page
+      .locator('.Toastify__toast', { hasText: 'Removed "project"' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect(favorite(page, 'project')).toBeVisible();
+    await star.click();
+    await expect(favorite(page, 'project')).toHaveCount(0);
+
+    // the command palette adds the current folder too
+    await page.keyboard.press('Control+Shift+C');
+    await page
+      .locator('.lm-CommandPalette-input')
+      .fill('Add Current Folder to Favorites');
+    await page.keyboard.press('Enter');
     await expect(favorite(page, 'project')).toBeVisible();
     await expect(star).toHaveAttribute('aria-pressed', 'true');
     await star.click();
     await expect(favorite(page, 'project')).toHaveCount(0);
-    await expect(star).toHaveAttribute('aria-pressed', 'false');
   });
 
   test('unusable favorites stay, greyed, with the reason', async ({
@@ -264,6 +333,15 @@ test.describe('Favorites', () => {
 
   test('site favorites can be hidden and restored', async ({ page }) => {
     await page.sidebar.openTab('filebrowser');
+    await favorite(page, 'Unset project').click({ button: 'right' });
+    await page.getByRole('menuitem', { name: 'Hide Site Favorite' }).click();
+    await expect(favorite(page, 'Unset project')).toHaveCount(0);
+    // hiding can be undone at once too
+    await page
+      .locator('.Toastify__toast', { hasText: 'Hid the site favorite' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect(favorite(page, 'Unset project')).toBeVisible();
     await favorite(page, 'Unset project').click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Hide Site Favorite' }).click();
     await expect(favorite(page, 'Unset project')).toHaveCount(0);

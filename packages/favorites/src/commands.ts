@@ -1,13 +1,13 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   Clipboard,
-  InputDialog,
   Notification,
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { askName } from './dialogs';
 import { starEmptyIcon, starFilledIcon } from './icons';
 import { FavoritesModel, normalize } from './model';
 import type { IFavorite } from './tokens';
@@ -94,38 +94,118 @@ export function addCommands(
     }
   });
 
+  // Removes the user's own favorites only: site favorites are hidden from
+  // their own context menu in the Favorites section.
   commands.addCommand(CommandIDs.removeSelected, {
     label: trans.__('Remove from Favorites'),
     icon: starEmptyIcon,
-    isVisible: () => selected().some(item => model.has(item.path)),
+    isVisible: () => selected().some(item => model.findOwn(item.path)),
     execute: async () => {
       for (const item of selected()) {
-        await model
-          .remove(item.path)
-          .catch(report(trans.__('Cannot remove favorite')));
+        const own = model.findOwn(item.path);
+        if (own) {
+          await removeWithUndo(own);
+        }
       }
     }
   });
 
-  const currentIsFavorite = () => model.has(normalize(browser.model.path));
+  /** Remove (or hide, for a site favorite) with an Undo in the notification. */
+  const removeWithUndo = async (favorite: IFavorite): Promise<void> => {
+    const own = model.favorites.filter(f => f.source === 'user');
+    const index = own.findIndex(f => f.id === favorite.id);
+    const site = favorite.source !== 'user';
+    try {
+      if (site) {
+        await model.setHidden(favorite.id, true);
+      } else {
+        await model.removeById(favorite.id);
+      }
+    } catch (error) {
+      await report(trans.__('Cannot remove favorite'))(error);
+      return;
+    }
+    Notification.info(
+      site
+        ? trans.__('Hid the site favorite "%1".', favorite.name)
+        : trans.__('Removed "%1" from Favorites.', favorite.name),
+      {
+        autoClose: 10000,
+        actions: [
+          {
+            label: trans.__('Undo'),
+            caption: site
+              ? trans.__('Show "%1" again', favorite.name)
+              : trans.__('Put "%1" back in Favorites', favorite.name),
+            callback: () => {
+              const undo = site
+                ? model.setHidden(favorite.id, false)
+                : model.addBack(favorite, Math.max(0, index));
+              undo.catch(report(trans.__('Cannot restore favorite')));
+            }
+          }
+        ]
+      }
+    );
+  };
+
+  // The star of the current folder stands for the user's own favorite only.
+  // A site favorite of the folder is left alone (it is hidden from its
+  // context menu); a hidden one is shown again rather than duplicated.
+  const currentStar = () => model.starOf(normalize(browser.model.path));
   commands.addCommand(CommandIDs.toggleCurrent, {
-    label: () =>
-      currentIsFavorite()
-        ? trans.__('Remove Current Directory from Favorites')
-        : trans.__('Add Current Directory to Favorites'),
-    caption: () =>
-      currentIsFavorite()
-        ? trans.__('Remove the current directory from your favorites')
-        : trans.__('Add the current directory to your favorites'),
-    icon: () => (currentIsFavorite() ? starFilledIcon : starEmptyIcon),
-    isToggled: currentIsFavorite,
+    label: () => {
+      const star = currentStar();
+      switch (star.state) {
+        case 'own':
+          return trans.__('Remove Current Folder from Favorites');
+        case 'site':
+          return trans.__(
+            'Current Folder Is the Site Favorite "%1"',
+            star.favorite!.name
+          );
+        default:
+          return trans.__('Add Current Folder to Favorites');
+      }
+    },
+    caption: () => {
+      const star = currentStar();
+      switch (star.state) {
+        case 'own':
+          return trans.__(
+            'Remove "%1" from your favorites',
+            star.favorite!.name
+          );
+        case 'site':
+          return trans.__(
+            '"%1" is a favorite your site gives everybody; to hide it, right-click it in the list',
+            star.favorite!.name
+          );
+        case 'hidden-site':
+          return trans.__(
+            'Show the site favorite "%1" again',
+            star.favorite!.name
+          );
+        default:
+          return trans.__('Add the current folder to your favorites');
+      }
+    },
+    icon: () =>
+      currentStar().state === 'own' || currentStar().state === 'site'
+        ? starFilledIcon
+        : starEmptyIcon,
+    isToggled: () => currentStar().state === 'own',
+    isEnabled: () => currentStar().state !== 'site',
     execute: async () => {
       const path = normalize(browser.model.path);
-      if (model.has(path)) {
+      const star = currentStar();
+      if (star.state === 'own') {
+        await removeWithUndo(star.favorite!);
+      } else if (star.state === 'hidden-site') {
         await model
-          .remove(path)
-          .catch(report(trans.__('Cannot remove favorite')));
-      } else {
+          .setHidden(star.favorite!.id, false)
+          .catch(report(trans.__('Cannot add favorite')));
+      } else if (star.state === 'none') {
         const name = path ? undefined : trans.__('Root');
         await model
           .add(path || '.', name)
@@ -174,14 +254,12 @@ export function addCommands(
       if (!favorite) {
         return;
       }
-      const result = await InputDialog.getText({
-        title: trans.__('Rename Favorite'),
-        label: trans.__('New name for %1', favorite.path),
-        text: favorite.name,
-        okLabel: trans.__('Rename')
-      });
-      const name = result.value?.trim();
-      if (result.button.accept && name && name !== favorite.name) {
+      const name = await askName(
+        trans.__('New name for %1', favorite.path),
+        favorite.name,
+        trans
+      );
+      if (name && name !== favorite.name) {
         await model
           .rename(favorite.id, name)
           .catch(report(trans.__('Cannot rename favorite')));
@@ -197,9 +275,7 @@ export function addCommands(
     execute: async args => {
       const favorite = target(args);
       if (favorite) {
-        await model
-          .removeById(favorite.id)
-          .catch(report(trans.__('Cannot remove favorite')));
+        await removeWithUndo(favorite);
       }
     }
   });

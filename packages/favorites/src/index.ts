@@ -57,9 +57,10 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
       open: favorite => void openFavorite(app, browser, favorite, trans),
       sortBy: () => sortBy,
+      currentPath: () => normalize(browser.model.path),
       star: {
-        isFavorite: () => model.has(normalize(browser.model.path)),
-        label: () => app.commands.label(CommandIDs.toggleCurrent),
+        state: () => model.starOf(normalize(browser.model.path)),
+        label: () => app.commands.caption(CommandIDs.toggleCurrent),
         toggle: () => void app.commands.execute(CommandIDs.toggleCurrent)
       }
     });
@@ -113,6 +114,11 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
     };
     model.changed.connect(rebuild);
     rebuild();
+    // Its label follows the folder: "Add Current Folder to Favorites"...
+    palette?.addItem({
+      command: CommandIDs.toggleCurrent,
+      category: trans.__('Favorites')
+    });
 
     // Refresh when files are renamed or deleted, so greying follows at once.
     let pending = 0;

@@ -4,6 +4,12 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import type { IFavorite, IFavorites } from './tokens';
 
+/** What the star of the current folder stands for. */
+export interface IStar {
+  state: 'own' | 'site' | 'hidden-site' | 'none';
+  favorite: IFavorite | null;
+}
+
 /** The answer of `GET hpc/favorites`. */
 export interface IListing {
   favorites: IFavorite[];
@@ -132,6 +138,59 @@ export class FavoritesModel implements IFavorites {
 
   has(path: string): boolean {
     return this.find(path) !== undefined;
+  }
+
+  /** The user's own favorite pointing at `path`, if any. */
+  findOwn(path: string): IFavorite | undefined {
+    const wanted = normalize(path);
+    return this._favorites.find(
+      f =>
+        f.source === 'user' &&
+        f.resolved !== null &&
+        normalize(f.resolved) === wanted
+    );
+  }
+
+  /**
+   * What the star of the folder `path` stands for: the user's own favorite,
+   * a site (or group) favorite shown or hidden, or nothing.
+   */
+  starOf(path: string): IStar {
+    const own = this.findOwn(path);
+    if (own) {
+      return { state: 'own', favorite: own };
+    }
+    const wanted = normalize(path);
+    const site = this._favorites.filter(
+      f =>
+        f.source !== 'user' &&
+        f.resolved !== null &&
+        normalize(f.resolved) === wanted
+    );
+    const shown = site.find(f => !f.hidden);
+    if (shown) {
+      return { state: 'site', favorite: shown };
+    }
+    return site[0]
+      ? { state: 'hidden-site', favorite: site[0] }
+      : { state: 'none', favorite: null };
+  }
+
+  /** Hide a site favorite, or show it again. */
+  async setHidden(id: string, hidden: boolean): Promise<void> {
+    await this._change(id, { hidden });
+  }
+
+  /**
+   * Bring back a removed favorite of the user's (undo): same path, name and
+   * place among the user's favorites.
+   */
+  async addBack(favorite: IFavorite, index: number): Promise<void> {
+    const added = await this.add(favorite.path, favorite.name);
+    const own = this._favorites.filter(f => f.source === 'user');
+    if (index < own.length - 1) {
+      await this._change(added.id, { index });
+    }
   }
 
   /** The visible favorite pointing at `path` (relative to the server root). */

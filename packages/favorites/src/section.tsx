@@ -12,7 +12,7 @@ import React, { useRef, useState } from 'react';
 
 import { starEmptyIcon, starFilledIcon } from './icons';
 
-import { FavoritesModel } from './model';
+import { FavoritesModel, IStar, normalize } from './model';
 import { displayed, moveIndex, SortBy, tooltip, usable } from './sort';
 import type { IFavorite } from './tokens';
 
@@ -25,8 +25,10 @@ export interface ISectionOptions {
   /** Navigate to a directory or open a file. */
   open: (favorite: IFavorite) => void;
   sortBy: () => SortBy;
-  /** The star of the header: is the file browser's directory a favorite, and toggle it. */
-  star: { isFavorite: () => boolean; label: () => string; toggle: () => void };
+  /** The file browser's folder, relative to the root ('' the root). */
+  currentPath: () => string;
+  /** The star of the header: what it stands for, its tooltip, and its click. */
+  star: { state: () => IStar; label: () => string; toggle: () => void };
 }
 
 /** The section's size and state, remembered across reloads. */
@@ -81,6 +83,13 @@ function Item(props: {
   if (!ok) {
     classes.push('jp-mod-unusable');
   }
+  const current =
+    ok &&
+    favorite.type === 'directory' &&
+    normalize(favorite.resolved ?? '') === options.currentPath();
+  if (current) {
+    classes.push('jp-mod-current');
+  }
   if (props.dropTarget === favorite.id) {
     classes.push('jp-mod-dropTarget');
   }
@@ -91,6 +100,7 @@ function Item(props: {
       data-favorite-id={favorite.id}
       data-source={favorite.source}
       aria-disabled={!ok}
+      aria-current={current ? 'location' : undefined}
       tabIndex={0}
       draggable={draggable}
       onClick={() => options.open(favorite)}
@@ -213,8 +223,9 @@ function Header(props: {
 }): JSX.Element {
   const { trans, star, model } = props.options;
   const caret = props.collapsed ? caretRightIcon : caretDownIcon;
-  const starred = star.isFavorite();
-  const StarIcon = starred ? starFilledIcon : starEmptyIcon;
+  const starState = star.state().state;
+  const filled = starState === 'own' || starState === 'site';
+  const StarIcon = filled ? starFilledIcon : starEmptyIcon;
   const count = model.favorites.filter(f => !f.hidden).length;
   return (
     <div className="jp-hpc-Favorites-header">
@@ -235,11 +246,21 @@ function Header(props: {
         )}
       </button>
       <button
-        className={'jp-hpc-Favorites-star' + (starred ? ' jp-mod-starred' : '')}
-        aria-pressed={starred}
+        className={
+          'jp-hpc-Favorites-star' +
+          (starState === 'own' ? ' jp-mod-starred' : '') +
+          (starState === 'site' ? ' jp-mod-site' : '')
+        }
+        aria-pressed={starState === 'own'}
+        // Not `disabled`: the tooltip must still say why nothing happens.
+        aria-disabled={starState === 'site'}
         title={star.label()}
         aria-label={star.label()}
-        onClick={star.toggle}
+        onClick={() => {
+          if (starState !== 'site') {
+            star.toggle();
+          }
+        }}
       >
         <StarIcon.react tag="span" />
       </button>
