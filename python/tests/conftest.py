@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import threading
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -133,3 +134,33 @@ async def until(condition, held) -> None:
     """Wait until ``condition()`` (or until the safety timer released the lock)."""
     while not condition() and not held["released"]:  # noqa: ASYNC110 (polls the file system)
         await asyncio.sleep(0.02)
+
+
+# -- special files ---------------------------------------------------------------------------------
+
+
+def unblock_fifo(path) -> None:
+    """Give any reader stuck opening the named pipe ``path`` an end of file (a test that failed
+    must not leave a thread blocked forever: the process could not exit)."""
+    for _ in range(100):
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError:  # ENXIO: nobody is reading (any more); ENOENT: gone
+            return
+        os.close(fd)
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def fifo():
+    """``fifo(path)`` makes a named pipe; readers stuck on it are released at teardown."""
+    made = []
+
+    def make(path):
+        os.mkfifo(path)
+        made.append(path)
+        return path
+
+    yield make
+    for path in made:
+        unblock_fifo(path)

@@ -15,6 +15,9 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_hpc import errors
+from jupyterlab_hpc.clonenotebooks.clone import read_notebook
+from jupyterlab_hpc.clonenotebooks.metadata import MAX_CELL_CHARS, describe
 from jupyterlab_hpc.clonenotebooks.sources import DirectorySource
 
 PY = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -446,3 +449,119 @@ async def test_link_fetches_off_the_event_loop(refresh_always, api, jp_fetch, tm
     (slow / "release").touch()
     response = await link
     assert response.code == 302
+
+
+# -- hostile sources: special files, pathological text, deep JSON, limits -----------------------
+
+
+@pytest.mark.timeout(60)
+async def test_named_pipes_in_a_source_do_not_block_the_listing(api, shared, fifo):
+    """A FIFO called x.ipynb (or gallery.json) blocked the reader forever."""
+    fifo(shared / "pipe.ipynb")
+    fifo(shared / "sub" / "gallery.json")
+    (shared / "gallery.json").rename(shared / "manifest.bak")
+    fifo(shared / "gallery.json")
+    code, data = await asyncio.wait_for(api("clone", "notebooks"), 30)
+    assert code == 200, data
+    paths = {(n["source"], n["path"]) for n in data["notebooks"]}
+    assert ("shared", "intro.ipynb") in paths and ("tut", "analysis.ipynb") in paths
+    assert ("shared", "pipe.ipynb") not in paths  # not a notebook: not listed
+    code, data = await asyncio.wait_for(api("clone", "preview", params={"source": "shared", "path": "pipe.ipynb"}), 30)
+    assert code == 404
+
+
+@pytest.mark.timeout(60)
+def test_a_notebook_replaced_by_a_named_pipe_is_not_waited_for(shared, fifo):
+    source = DirectorySource({"id": "s", "path": str(shared)}, max_size=50_000)
+    stat = (shared / "intro.ipynb").stat()
+    (shared / "intro.ipynb").unlink()
+    pipe = fifo(shared / "intro.ipynb")
+    card = source._read(pipe, "intro.ipynb", stat)  # as if the scan had seen the notebook
+    assert "named pipe" in card["error"]
+    with pytest.raises(errors.InvalidNotebook, match="named pipe"):
+        read_notebook(pipe, 50_000)
+
+
+@pytest.mark.timeout(30)
+def test_pathological_markdown_is_read_in_linear_time():
+    """Regular expressions took seconds (cubic in the spaces of a heading, quadratic in '[')."""
+    spaces = "# Intro" + " " * 5_000 + "end"
+    brackets = "[" * 200_000
+    unclosed = "[a](" * 50_000
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": [spaces + "\n", "\n"]},
+            {"cell_type": "markdown", "source": brackets + unclosed},
+            {"cell_type": "markdown", "source": "#" + " " * 50_000 + "x\n" + "![" * 100_000},
+        ]
+    }
+    card = describe(nb, "fallback")
+    assert card["title"].startswith("Intro") and len(card["title"]) <= MAX_CELL_CHARS
+    assert card["description"].startswith("[[[") and len(card["description"]) <= 400
+    assert (
+        describe({"cells": [{"cell_type": "markdown", "source": "# T\n\nSee [the docs](http://x) **now**."}]}, "f")[
+            "description"
+        ]
+        == "See the docs now."
+    )
+
+
+@pytest.fixture
+def deep(shared):
+    # 20,000 levels: past json.loads' recursion limit, within the size limit of the test sources
+    (shared / "deep.ipynb").write_text('{"cells": ' + "[" * 20_000 + "]" * 20_000 + "}")
+    (shared / "deeper-metadata.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {"x": "X"}, "nbformat": 4, "nbformat_minor": 5}).replace(
+            '"X"', "[" * 500 + "]" * 500
+        )
+    )
+
+
+async def test_deeply_nested_notebooks_are_invalid_and_the_others_still_list(api, deep):
+    """RecursionError escaped the listing: a 500 for every source."""
+    code, data = await api("clone", "notebooks")
+    assert code == 200, data
+    cards = {n["path"]: n for n in data["notebooks"] if n["source"] == "shared"}
+    assert "nested more than" in cards["deep.ipynb"]["error"]
+    assert "nested more than" in cards["deeper-metadata.ipynb"]["error"]
+    assert "intro.ipynb" in cards and any(n["source"] == "tut" for n in data["notebooks"])
+    for name in ("deep.ipynb", "deeper-metadata.ipynb"):
+        code, body = await api("clone", "preview", params={"source": "shared", "path": name})
+        assert code == 422 and "nested more than" in body["message"]
+
+
+@pytest.fixture
+def small_data_limits(hpc_config):
+    hpc_config["CloneNotebooks"]["max_data_size"] = 5  # data/sample.csv has 8 bytes
+
+
+async def test_data_files_over_the_size_limit_are_413(small_data_limits, api, jp_root_dir, tmp_path):
+    before = files_under(tmp_path)
+    code, body = await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+    assert code == 413 and "data files" in body["message"]
+    assert files_under(tmp_path) == before
+
+
+@pytest.fixture
+def no_data_files(hpc_config):
+    hpc_config["CloneNotebooks"]["max_data_files"] = 0
+
+
+async def test_data_files_over_the_count_limit_are_413(no_data_files, api, tmp_path):
+    before = files_under(tmp_path)
+    code, body = await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+    assert code == 413 and "declares 1 data files" in body["message"]
+    assert files_under(tmp_path) == before
+    code, _ = await api("clone", "clone", method="POST", body={"source": "shared", "path": "sub/params.ipynb"})
+    assert code == 201  # no data files: not concerned
+
+
+async def test_data_files_are_never_copied_through_a_link_out_of_the_root(api, jp_root_dir, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (jp_root_dir / "gallery" / "shared").mkdir(parents=True)
+    (jp_root_dir / "gallery" / "shared" / "data").symlink_to(outside)
+    code, body = await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+    assert code == 403 and "outside the Jupyter root" in body["message"]
+    assert list(outside.iterdir()) == []
+    assert not (jp_root_dir / "gallery" / "shared" / "intro.ipynb").exists()

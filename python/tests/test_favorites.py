@@ -376,3 +376,25 @@ def test_walk_agrees_with_realpath(tmp_path):
     for rel in ["a", "a/b", "a/f.txt", "link", "link/b", "link/f.txt", "a/loop", "link/loop", "missing/x", "a/nope"]:
         path = str(tmp_path / rel)
         assert walk.realpath(path) == os.path.realpath(path), rel
+
+
+@pytest.mark.timeout(60)
+async def test_a_named_pipe_as_the_store_is_set_aside_not_waited_for(api, store_file, fifo):
+    store_file.parent.mkdir(parents=True, exist_ok=True)
+    fifo(store_file)
+    code, body = await asyncio.wait_for(api("favorites"), 30)
+    assert code == 200 and "damaged" in body["store_error"]["message"]
+    assert Path(body["store_error"]["backup"]).is_fifo()
+    assert (await api("favorites", method="POST", body={"path": "notes.txt"}))[0] == 201
+
+
+async def test_deeply_nested_store_and_old_settings_do_not_break_the_listing(api, store_file, hpc_config):
+    """RecursionError from json.loads / json5 escaped: the listing answered 500."""
+    store_file.parent.mkdir(parents=True, exist_ok=True)
+    store_file.write_text('{"favorites": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    legacy = Path(hpc_config["Favorites"]["legacy_settings_path"])
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text('{"favorites": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, body = await api("favorites")
+    assert code == 200, body
+    assert "damaged" in body["store_error"]["message"] and body["legacy_import"] is False

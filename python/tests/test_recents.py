@@ -333,3 +333,12 @@ async def test_writes_wait_off_the_event_loop(api, files, hpc_config):
         assert code == 200 and not held["released"], "the server stopped answering while a write waited"
     code, body = await post
     assert code == 200 and paths(body) == ["script.py"]
+
+
+async def test_deeply_nested_store_is_set_aside(api, files, hpc_config):
+    store = Path(hpc_config["Recents"]["store_path"])
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text('{"entries": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, body = await api("recents")
+    assert (code, body["recents"]) == (200, [])
+    assert len(list(store.parent.glob("recents.json.corrupt-*"))) == 1

@@ -8,7 +8,6 @@ import json
 import keyword
 import logging
 import os
-import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,8 @@ from papermill.parameterize import parameterize_notebook
 
 from .. import errors
 from ..jsonstore import JsonStore
-from ..validate import RootPaths
+from ..safefile import NotRegularFile, copy_regular, open_regular
+from ..validate import RootPaths, parse_json
 from .sources import DirectorySource
 
 MAX_PARAMETERS = 200
@@ -34,15 +34,24 @@ def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
     """A valid v4 notebook from the disk: 413 too large, 422 not a notebook."""
     if not disk.name.endswith(".ipynb"):
         raise errors.InvalidNotebook(f"'{disk.name}' is not a notebook (.ipynb).")
-    size = disk.stat().st_size
-    if size > max_size:
-        raise errors.TooLarge(
-            f"'{disk.name}' is {size / 1e6:.1f} MB, more than the gallery's limit of {max_size / 1e6:.1f} MB."
-        )
     try:
-        raw = disk.read_bytes()
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+        # never blocks on a named pipe put in place of the notebook; reads at most max_size bytes
+        with open_regular(disk) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_size:
+                raise errors.TooLarge(
+                    f"'{disk.name}' is {size / 1e6:.1f} MB, more than the gallery's limit of {max_size / 1e6:.1f} MB."
+                )
+            raw = handle.read(max_size + 1)
+    except NotRegularFile as error:
+        raise errors.InvalidNotebook(f"'{disk.name}' {error.strerror}.") from None
+    except FileNotFoundError:
+        raise errors.NotFound(f"'{disk.name}' does not exist (any more).") from None
+    if len(raw) > max_size:
+        raise errors.TooLarge(f"'{disk.name}' grew beyond the gallery's limit of {max_size / 1e6:.1f} MB.")
+    try:
+        data = parse_json(raw)
+    except ValueError as error:  # UnicodeDecodeError too
         raise errors.InvalidNotebook(f"'{disk.name}' is not valid JSON: {error}") from None
     if not isinstance(data, dict) or "cells" not in data and "worksheets" not in data:
         raise errors.InvalidNotebook(f"'{disk.name}' is JSON but not a Jupyter notebook.")
@@ -53,7 +62,15 @@ def read_notebook(disk: Path, max_size: int) -> nbformat.NotebookNode:
             raise NBFormatError(f"unsupported nbformat version {major}")
         nb = nbformat.convert(nbformat.versions[major].to_notebook_json(data, minor=minor), 4)
         nbformat.validate(nb)
-    except (nbformat.ValidationError, NBFormatError, ValueError, KeyError, TypeError, AttributeError) as error:
+    except (
+        nbformat.ValidationError,
+        NBFormatError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise errors.InvalidNotebook(f"'{disk.name}' is not a valid notebook (nbformat): {first}") from None
     return nb
@@ -154,6 +171,7 @@ class Cloner:
         nb = read_notebook(disk, source.max_size)
         data_files = self._data_files(source, disk, source.declared_data(path, nb))
         dest_dir = self.target_dir(source, target_dir)
+        self._check_targets(data_files, dest_dir)
 
         kernel = self.kernelspec(source.kernel)
         if kernel:
@@ -217,19 +235,35 @@ class Cloner:
 
     def _data_files(self, source: DirectorySource, notebook: Path, declared: list[str]) -> list[tuple[Path, str]]:
         """(disk path, path relative to the clone folder) of each declared data file, all checked first."""
+        limit_files, limit_bytes = self.config.max_data_files, self.config.max_data_size
+        if len(declared) > limit_files:
+            raise errors.TooLarge(
+                f"This notebook declares {len(declared)} data files, more than the gallery's limit of {limit_files}."
+            )
         base = notebook.parent
-        result = []
+        result, total = [], 0
         for rel in declared:
             disk = (base / rel).resolve()
             root = source.root
             if root not in disk.parents or base not in disk.parents:
                 raise errors.Forbidden(f"The data file '{rel}' is outside the notebook's folder in the source.")
-            if not disk.is_file():
+            if not disk.is_file():  # a regular file: a named pipe or a device is not data
                 raise errors.InvalidNotebook(
                     f"The data file '{rel}' declared for this notebook is missing in the source."
                 )
+            total += disk.stat().st_size
+            if total > limit_bytes:
+                raise errors.TooLarge(
+                    f"The data files of this notebook are more than the gallery's limit of {limit_bytes / 1e6:.1f} MB."
+                )
             result.append((disk, disk.relative_to(base).as_posix()))
         return result
+
+    def _check_targets(self, files: list[tuple[Path, str]], dest_dir: Path) -> None:
+        """Before anything is written: no data file may land outside the root (through a linked folder)."""
+        for _disk, rel in files:
+            if not self.root.contains((dest_dir / rel).resolve()):
+                raise errors.Forbidden(f"The data file '{rel}' would be copied outside the Jupyter root directory.")
 
     @staticmethod
     def _write_new(dest_dir: Path, name: str, text: str) -> Path:
@@ -252,14 +286,18 @@ class Cloner:
 
     def _copy_data(self, files: list[tuple[Path, str]], dest_dir: Path) -> list[dict[str, str]]:
         copied = []
+        budget = self.config.max_data_size
         for disk, rel in files:
             target = dest_dir / rel
             api = self.root.to_api(target) or rel
-            if target.exists():
-                copied.append({"path": api, "status": "kept"})  # the user's copy (maybe edited) stays
-                continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(disk, target)
+            try:
+                # O_EXCL: the user's copy (maybe edited, maybe a link) stays; bounded: a file growing
+                # since the check cannot fill the disk
+                budget -= copy_regular(disk, target, budget)
+            except FileExistsError:
+                copied.append({"path": api, "status": "kept"})
+                continue
             copied.append({"path": api, "status": "copied"})
         return copied
 

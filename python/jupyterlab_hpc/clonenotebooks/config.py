@@ -22,6 +22,13 @@ class CloneNotebooks(Configurable):
     max_notebook_size = Int(100 * 1024 * 1024, help="Largest notebook (bytes) that may be previewed or cloned.").tag(
         config=True
     )
+    max_data_files = Int(
+        100, help="Most data files a notebook may declare (manifest or metadata) to be copied with it; more: 413."
+    ).tag(config=True)
+    max_data_size = Int(
+        1024 * 1024 * 1024,
+        help="Largest total size (bytes) of the data files copied with one clone; more: 413.",
+    ).tag(config=True)
     max_scan_entries = Int(
         200_000,
         help="""Files and folders looked at per source and listing: a folder holding more (say, a whole

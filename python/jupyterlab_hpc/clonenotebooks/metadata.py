@@ -2,24 +2,81 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 MAX_DESCRIPTION = 400
-HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-# Markdown decorations dropped from the description (it is shown as plain text).
-INLINE_MARKUP = re.compile(r"(\*\*|__|`|\*)")
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: Characters of a Markdown cell looked at for a title and a description: they are at its top,
+#: and a cell of megabytes (pasted data, an embedded image) must not cost more than this.
+MAX_CELL_CHARS = 10_000
+
+# Markdown is read with plain string operations, in one pass: regular expressions over text
+# from a shared folder can backtrack for seconds on lines made for it (thousands of spaces
+# inside a heading, thousands of '[').
 
 
 def _source_text(cell: dict[str, Any]) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, list):
+        parts, length = [], 0
+        for piece in source:
+            if not isinstance(piece, str):
+                continue
+            parts.append(piece)
+            length += len(piece)
+            if length >= MAX_CELL_CHARS:
+                break
+        source = "".join(parts)
+    return str(source)[:MAX_CELL_CHARS]
 
 
 def _cell_tags(cell: dict[str, Any]) -> list[str]:
     tags = (cell.get("metadata") or {}).get("tags") or []
     return [t for t in tags if isinstance(t, str)]
+
+
+def heading_text(line: str) -> str | None:
+    """The text of an ATX heading line (``## Title ##``), or None if the line is not one."""
+    stripped = line.lstrip(" ")
+    if len(line) - len(stripped) > 3:
+        return None
+    level = len(stripped) - len(stripped.lstrip("#"))
+    rest = stripped[level:]
+    if not 1 <= level <= 6 or not rest or not rest[0].isspace():
+        return None
+    text = rest.strip()
+    closed = text.rstrip("#")  # an optional closing sequence of '#'
+    if closed != text and (not closed or closed[-1].isspace()):
+        text = closed.rstrip()
+    return text
+
+
+def strip_links(text: str) -> str:
+    """``[text](url)`` and ``![alt](url)`` become their text, in one pass."""
+    out: list[str] = []
+    i = 0
+    while True:
+        start = text.find("[", i)
+        close = text.find("]", start + 1) if start >= 0 else -1
+        if close < 0:
+            out.append(text[i:])
+            return "".join(out)
+        if text.startswith("(", close + 1):
+            end = text.find(")", close + 2)
+            if end < 0:  # no ')' anywhere after: no more links
+                out.append(text[i:])
+                return "".join(out)
+            bang = start > i and text[start - 1] == "!"
+            out.append(text[i : start - 1 if bang else start])
+            out.append(text[start + 1 : close])
+            i = end + 1
+        else:
+            out.append(text[i : close + 1])
+            i = close + 1
+
+
+def strip_inline_markup(text: str) -> str:
+    """Drop ``**``, ``__``, ``*`` and backticks (the description is shown as plain text)."""
+    return text.replace("`", "").replace("*", "").replace("__", "")
 
 
 def title_and_description(cells: list[dict[str, Any]]) -> tuple[str | None, str]:
@@ -30,12 +87,12 @@ def title_and_description(cells: list[dict[str, Any]]) -> tuple[str | None, str]
         if cell.get("cell_type") != "markdown":
             continue
         for line in _source_text(cell).splitlines():
-            match = HEADING.match(line)
-            if match:
+            heading = heading_text(line)
+            if heading is not None:
                 if paragraph:
                     break
                 if title is None:
-                    title = match.group(2).strip()
+                    title = heading
                 continue
             stripped = line.strip()
             if not stripped:
@@ -47,8 +104,7 @@ def title_and_description(cells: list[dict[str, Any]]) -> tuple[str | None, str]
             paragraph.append(stripped)
         if paragraph and title is not None:
             break
-    description = LINK.sub(r"\1", " ".join(paragraph))
-    description = INLINE_MARKUP.sub("", description)
+    description = strip_inline_markup(strip_links(" ".join(paragraph)))
     if len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1].rstrip() + "…"
     return title, description

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
+import stat
 import subprocess
 import tempfile
 import threading
@@ -17,8 +19,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 from .. import errors
-from ..validate import check_path_text
+from ..safefile import read_regular
+from ..validate import check_path_text, parse_json
 from .metadata import describe
+
+log = logging.getLogger("jupyterlab_hpc")
 
 MANIFEST = "gallery.json"
 SKIP_DIRS = {".ipynb_checkpoints", "__pycache__", "node_modules"}
@@ -178,8 +183,11 @@ class DirectorySource:
                     elif name.endswith(".ipynb"):
                         if entry.is_symlink() and root not in Path(entry.path).resolve().parents:
                             continue  # a link out of the source is not part of it
+                        info = entry.stat()
+                        if not stat.S_ISREG(info.st_mode):
+                            continue  # a named pipe or a device called x.ipynb is not a notebook
                         rel = entry.path[prefix:]
-                        yield (rel if os.sep == "/" else rel.replace(os.sep, "/")), entry.stat()
+                        yield (rel if os.sep == "/" else rel.replace(os.sep, "/")), info
                 except OSError:
                     continue
 
@@ -197,10 +205,11 @@ class DirectorySource:
             return info
         self.reads += 1
         try:
-            nb = json.loads(disk.read_bytes())
+            # O_NONBLOCK and a regular-file check: replaced by a named pipe since the scan, it must not hang
+            nb = parse_json(read_regular(disk, self.max_size))
             if not isinstance(nb, dict):
                 raise ValueError("not a JSON object")
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, errors.TooLarge) as error:
             info.update(describe({}, stem), error=f"Not a readable notebook: {error}")
             return info
         info.update(describe(nb, stem))
@@ -217,8 +226,9 @@ class DirectorySource:
             return self._manifest[1]
         entries: dict[str, dict[str, Any]] = {}
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = parse_json(read_regular(path, self.max_size, what=f"The manifest {MANIFEST}").decode("utf-8"))
+        except (OSError, ValueError, errors.TooLarge) as error:
+            log.warning("jupyterlab-hpc gallery: ignoring the manifest of %s: %s", self.id, error)
             data = {}
         notebooks = data.get("notebooks", {}) if isinstance(data, dict) else {}
         if isinstance(notebooks, list):  # [{"path": ..., ...}] or {"path": {...}}

@@ -13,9 +13,14 @@ from typing import Any
 
 import json5
 
+from .. import errors
+from ..safefile import read_regular
+
 log = logging.getLogger("jupyterlab_hpc")
 
 SOURCE = "@jlab-enhanced/favorites"
+#: A settings file is a few kB; json5 is a slow pure-Python parser.
+MAX_SETTINGS_SIZE = 1024 * 1024
 
 
 def read_legacy(settings_file: str) -> list[dict[str, str]] | None:
@@ -24,8 +29,9 @@ def read_legacy(settings_file: str) -> list[dict[str, str]] | None:
     if path is None or not path.is_file():
         return None
     try:
-        data: Any = json5.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        # never blocks on a named pipe; json5 recurses per nesting level
+        data: Any = json5.loads(read_regular(path, MAX_SETTINGS_SIZE).decode("utf-8"))
+    except (OSError, ValueError, RecursionError, errors.TooLarge) as error:
         log.warning("jupyterlab-hpc: cannot read old favorites from %s: %s", path, error)
         return None
     items = data.get("favorites") if isinstance(data, dict) else None
