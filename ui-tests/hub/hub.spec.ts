@@ -113,3 +113,36 @@ test('log in at the hub, JupyterLab with the four extensions, submit and cancel 
   );
   expect(ours).toEqual([]);
 });
+
+test('an account outside hpc-batch: Slurm is not available, favorites work', async ({
+  page
+}) => {
+  const user = 'hpc-bob';
+  await page.goto('/hub/login');
+  await page.locator('#username_input').fill(user);
+  await page.locator('#password_input').fill(password(user));
+  await page.locator('#login_submit').click();
+  await page.waitForURL(`**/user/${user}/lab**`, { timeout: 150000 });
+  await page.goto(`/user/${user}/lab?reset`);
+  await expect(page.locator('.jp-Launcher')).toBeVisible({ timeout: 60000 });
+
+  // The example authorizer refuses hpc_slurm: the panel says so, without retrying.
+  await page
+    .locator('.jp-Launcher-section', {
+      has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'HPC' })
+    })
+    .getByText('Slurm Queue')
+    .click();
+  const banner = page.locator('.jp-hpc-Slurm .jp-hpc-Slurm-banner');
+  await expect(banner).toContainText('Slurm is not available to this account.');
+  await expect(banner).toContainText('hpc-batch');
+  await expect(banner.getByRole('button', { name: 'Retry now' })).toHaveCount(
+    0
+  );
+  await page.screenshot({ path: 'test-results/hub/bob-slurm-refused.png' });
+
+  // Favorites still work: his group's project folder is there.
+  const favorites = page.locator('.jp-hpc-Favorites').first();
+  await expect(favorites).toContainText('hpc-proj');
+  await expect(favorites).not.toContainText('hpc-batch');
+});

@@ -17,6 +17,24 @@ export class HpcRequestError extends Error {
     super(message);
     this.name = 'HpcRequestError';
   }
+
+  /**
+   * The site's authorizer refused this feature to the account (403 with
+   * `"reason": "not-authorized"`); `message` says so. Retrying will not help.
+   */
+  get notAuthorized(): boolean {
+    return (
+      this.status === 403 &&
+      typeof this.body === 'object' &&
+      this.body !== null &&
+      (this.body as { reason?: unknown }).reason === 'not-authorized'
+    );
+  }
+}
+
+/** Whether `error` is a refusal of the whole feature by the site's authorizer. */
+export function isNotAuthorized(error: unknown): boolean {
+  return error instanceof HpcRequestError && error.notAuthorized;
 }
 
 /**

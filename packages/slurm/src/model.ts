@@ -40,6 +40,8 @@ export interface IProblem {
   message: string;
   /** HTTP status (503 controller down, 504 timeout, 0 server unreachable). */
   status: number;
+  /** The site's authorizer refuses Slurm to this account (retrying will not help). */
+  notAuthorized?: boolean;
 }
 
 /** A job whose state changed in a way worth a notification. */
@@ -276,7 +278,10 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     } catch (error) {
       this._problem = {
         message: (error as Error).message ?? String(error),
-        status: error instanceof HpcRequestError ? error.status : 0
+        status: error instanceof HpcRequestError ? error.status : 0,
+        ...(error instanceof HpcRequestError && error.notAuthorized
+          ? { notAuthorized: true }
+          : {})
       };
       // back off (the Poll doubles its interval while this rejects)
       throw error;

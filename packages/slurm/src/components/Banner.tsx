@@ -25,7 +25,10 @@ export function Banner(props: {
     unavailable &&
     !!status.commands &&
     /not found|no such file/i.test(status.reason ?? '');
-  if (missing) {
+  const refused = !!problem?.notAuthorized;
+  if (refused) {
+    title = trans.__('Slurm is not available to this account.');
+  } else if (missing) {
     title = trans.__('Slurm is not available on this server.');
   } else if (unavailable) {
     title = trans.__('The Slurm controller cannot be reached.');
@@ -57,12 +60,17 @@ export function Banner(props: {
           </ul>
         </div>
       )}
-      <div className="jp-hpc-Slurm-bannerFooter">
-        {trans.__('Retrying automatically.')}{' '}
-        <button className="jp-mod-styled jp-mod-reject" onClick={props.onRetry}>
-          {trans.__('Retry now')}
-        </button>
-      </div>
+      {!refused && (
+        <div className="jp-hpc-Slurm-bannerFooter">
+          {trans.__('Retrying automatically.')}{' '}
+          <button
+            className="jp-mod-styled jp-mod-reject"
+            onClick={props.onRetry}
+          >
+            {trans.__('Retry now')}
+          </button>
+        </div>
+      )}
     </div>
   );
 }
