@@ -44,8 +44,15 @@ class CloneNotebooks(Configurable):
     allowed_remote_schemes = List(
         Unicode(),
         default_value=[],
-        help="""URL schemes of git repositories users may add themselves (e.g. ["https"]).
-        Empty: users may only add directories.""",
+        help="""URL schemes of git repositories users may add themselves (e.g. ["https"]); their URLs
+        must have the strict form scheme://host/path (file:///path). Empty: users may only add directories.""",
+    ).tag(config=True)
+    git_protocols = List(
+        Unicode(),
+        default_value=["https", "http", "ssh", "git", "file"],
+        help="""Transports git may use for any git source (GIT_ALLOW_PROTOCOL); users' own sources get
+        only those of them also in allowed_remote_schemes. Remote helpers (scheme::address, ext::)
+        are never allowed.""",
     ).tag(config=True)
     data_dir = Unicode(help="Where the gallery keeps git caches, user sources and the record of clones.").tag(
         config=True

@@ -12,6 +12,7 @@ from typing import Any
 
 from .. import errors
 from ..jsonstore import JsonStore
+from .git import GIT_PROTOCOLS
 from .sources import DirectorySource, GitSource, check_spec, spec_problem
 
 log = logging.getLogger("jupyterlab_hpc")
@@ -41,6 +42,7 @@ class SourceRegistry:
                     cache_dir=self.data_dir / "git",
                     interval=self.config.git_refresh_interval,
                     timeout=self.config.git_timeout,
+                    protocols=self.protocols(user),
                     user=user,
                 )
             else:
@@ -48,6 +50,12 @@ class SourceRegistry:
             source.max_entries = self.config.max_scan_entries
             self._objects[spec["id"]] = (key, source)
             return source
+
+    def protocols(self, user: bool) -> tuple[str, ...]:
+        """What git may speak for a source: the site's git_protocols; for users' sources, only those
+        of them the site lets users add (allowed_remote_schemes)."""
+        site = tuple(p for p in self.config.git_protocols if p in GIT_PROTOCOLS)
+        return tuple(p for p in site if p in self.config.allowed_remote_schemes) if user else site
 
     def _user_specs(self) -> list[dict[str, Any]]:
         data = self.user_store.read()

@@ -9,18 +9,17 @@ import os
 import re
 import shutil
 import stat
-import subprocess
 import tempfile
 import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from .. import errors
 from ..safefile import read_regular
-from ..validate import check_path_text, parse_json
+from ..validate import check_path_text, has_control_chars, parse_json, redact_url
+from .git import GIT_PROTOCOLS, GitFailed, check_site_url, check_user_url, run_git
 from .metadata import describe
 
 log = logging.getLogger("jupyterlab_hpc")
@@ -279,10 +278,14 @@ class GitSource(DirectorySource):
         cache_dir: Path,
         interval: float,
         timeout: float,
+        protocols: tuple[str, ...] = GIT_PROTOCOLS,
         user: bool = False,
     ):
         super().__init__(spec, max_size=max_size, user=user)
         self.url = str(spec.get("url", ""))
+        #: what users see and logs hold: never the password or token of the URL
+        self.shown_url = redact_url(self.url)
+        self.protocols = protocols
         self.ref = str(spec.get("ref") or "main")
         self.subdir = str(spec.get("subdir") or "").strip("/")
         key = hashlib.sha1(f"{self.url}\n{self.ref}".encode()).hexdigest()[:12]  # noqa: S324 (a name, not security)
@@ -306,7 +309,7 @@ class GitSource(DirectorySource):
 
     def public(self) -> dict[str, Any]:
         info = super().public()
-        info.update(url=self.url, ref=self.ref, commit=self.commit)
+        info.update(url=self.shown_url, ref=self.ref, commit=self.commit)
         return info
 
     def status(self) -> dict[str, Any]:
@@ -316,19 +319,11 @@ class GitSource(DirectorySource):
         return info
 
     def _git(self, *args: str, cwd: Path | None = None) -> str:
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "/bin/true", "LC_ALL": "C"}
+        what = f"{self.shown_url} ({self.ref})"
         try:
-            done = subprocess.run(
-                ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=self.timeout, env=env, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise SourceError(f"git {args[0]} of {self.url} took longer than {self.timeout:g} s.") from None
-        except FileNotFoundError:
-            raise SourceError("The git command is not installed on this server.") from None
-        if done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            raise SourceError(f"git {args[0]} of {self.url} ({self.ref}) failed: {detail[-1] if detail else ''}")
-        return done.stdout
+            return run_git(list(args), cwd=cwd, timeout=self.timeout, protocols=self.protocols, what=what)
+        except GitFailed as error:
+            raise SourceError(str(error)) from None
 
     def prepare(self, force: bool = False) -> None:
         with self._git_lock:
@@ -390,7 +385,7 @@ class GitSource(DirectorySource):
     def provenance(self, rel: str, disk: Path) -> dict[str, Any]:
         blob = self.blobs.get(self._repo_path(rel))
         return {
-            "url": self.url,
+            "url": self.shown_url,
             "ref": self.ref,
             "commit": self.commit,
             "blob": blob,
@@ -399,7 +394,11 @@ class GitSource(DirectorySource):
 
 
 def check_spec(spec: Any, allowed_schemes: list[str] | None = None) -> None:
-    """Refuse an unusable source definition: InvalidInput, or Forbidden for a git URL scheme not allowed."""
+    """Refuse an unusable source definition: InvalidInput, or Forbidden for a git URL scheme not allowed.
+
+    ``allowed_schemes`` is given for the sources users add: their git URLs must then be in the
+    strict form :func:`.git.check_user_url` accepts; the site's own URLs may take any form git reads.
+    """
     if not isinstance(spec, dict) or not isinstance(spec.get("id"), str) or not spec["id"]:
         raise errors.InvalidInput("a source needs a non-empty string 'id'")
     kind = spec.get("type", "directory")
@@ -412,10 +411,12 @@ def check_spec(spec: Any, allowed_schemes: list[str] | None = None) -> None:
         if not isinstance(url, str) or not url or url.startswith("-"):
             raise errors.InvalidInput("a git source needs a 'url'")
         ref = spec.get("ref", "main")
-        if not isinstance(ref, str) or ref.startswith("-"):
+        if not isinstance(ref, str) or ref.startswith("-") or has_control_chars(ref):
             raise errors.InvalidInput("a git source's 'ref' must be a branch or tag name")
-        if allowed_schemes is not None and urlparse(url).scheme not in allowed_schemes:
-            raise errors.Forbidden(f"git URLs with the scheme '{urlparse(url).scheme}' are not allowed here")
+        if allowed_schemes is None:
+            check_site_url(url)
+        else:
+            check_user_url(url, allowed_schemes)
         return
     raise errors.InvalidInput(f"unknown source type '{kind}'")
 
