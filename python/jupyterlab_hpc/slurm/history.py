@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import queue
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -21,7 +22,6 @@ from .. import errors
 from ..offload import blocking
 from . import efficiency, ended, sacct, submitline
 from .cache import Coalescer
-from .parse import SEP
 from .submit import MAX_SCRIPT_BYTES
 
 # What sacct prints when there is no accounting, or when slurmdbd does not answer (22.05 .. 25.x).
@@ -98,52 +98,83 @@ class HistoryList:
             for end, state, fragment in zip(self.ends, self.states, self.fragments, strict=True)
             if end >= since and (states is None or state in states)
         ]
-        tail = _encode({"updated_at": self.updated_at, "user": self.user, "since": since})[1:]
+        tail = _encode({"accounting": True, "updated_at": self.updated_at, "user": self.user, "since": since})[1:]
         return b'{"jobs":[' + b",".join(keep) + b"]," + tail.encode("utf-8")
 
 
 class HistoryParser:
-    """Parses sacct output into a HistoryList, reusing the previous run's work per job."""
+    """Parses sacct output into a HistoryList, reusing the previous run's work per job:
+    between two refreshes almost every job's text is the same, and its JSON is kept."""
 
     def __init__(self, relative: Callable[[str], str | None], you: str):
-        self._known: dict[str, tuple[int, str, bytes]] = {}
+        self._known: dict[str, tuple[int, str, bytes] | None] = {}
         self._relative = relative
         self._you = you
 
     def parse(self, output: str, updated_at: float, user: str) -> HistoryList:
-        fresh: dict[str, tuple[int, str, bytes]] = {}
-        entries: list[tuple[int, str, bytes]] = []
-        for text in _job_texts(output):
-            entry = self._known.get(text)
-            if entry is None:
-                jobs = sacct.parse(text)
-                if not jobs:
-                    continue
-                job = jobs[0]
-                if job["state"] not in sacct.ENDED_STATES or job["end"] is None:
-                    continue  # still in the queue: not history yet
-                entry = (job["end"], job["state"], _encode(row(job, self._relative, self._you)).encode("utf-8"))
-            fresh[text] = entry
-            entries.append(entry)
-        self._known = fresh
-        entries.sort(key=lambda entry: -entry[0])
+        session = self.session()
+        session.feed(output)
+        return session.finish(updated_at, user)
+
+    def session(self) -> HistorySession:
+        return HistorySession(self)
+
+    def entry(self, text: str) -> tuple[int, str, bytes] | None:
+        """(end, state, JSON) of one job's text; None for a job still in the queue."""
+        jobs = sacct.parse(text)
+        if not jobs:
+            return None
+        job = jobs[0]
+        if job["state"] not in sacct.ENDED_STATES or job["end"] is None:
+            return None  # still in the queue: not history yet
+        return job["end"], job["state"], _encode(row(job, self._relative, self._you)).encode("utf-8")
+
+
+class HistorySession:
+    """One sacct run, parsed piece by piece while sacct prints (``feed``), on a worker thread."""
+
+    def __init__(self, parser: HistoryParser):
+        self._parser = parser
+        self._rest = ""
+        self._open: list[str] = []
+        self._fresh: dict[str, tuple[int, str, bytes] | None] = {}
+        self._entries: list[tuple[int, str, bytes]] = []
+
+    def feed(self, text: str) -> None:
+        lines = (self._rest + text).split("\n")
+        self._rest = lines.pop()
+        self._add(lines)
+
+    def finish(self, updated_at: float, user: str) -> HistoryList:
+        if self._rest:
+            self._add([self._rest])
+            self._rest = ""
+        if self._open:
+            self._job("\n".join(self._open))
+            self._open = []
+        self._parser._known = self._fresh  # forget jobs that left the window
+        entries = sorted(self._entries, key=lambda entry: -entry[0])
         return HistoryList([e[0] for e in entries], [e[1] for e in entries], [e[2] for e in entries], updated_at, user)
 
+    def _add(self, lines: list[str]) -> None:
+        texts, self._open = sacct.job_texts(self._open + lines)
+        for text in texts:
+            self._job(text)
 
-def _job_texts(output: str) -> list[str]:
-    """sacct's output cut into one text per job (its allocation line and its step lines)."""
-    texts: list[str] = []
-    current: list[str] = []
-    for record in sacct.records(output):
-        if "." not in record[0] and current:
-            texts.append("\n".join(current))
-            current = []
-        if "." in record[0] and not current:
-            continue  # a step without its job (cannot happen with our arguments)
-        current.append(SEP.join(record))
-    if current:
-        texts.append("\n".join(current))
-    return texts
+    def _job(self, text: str) -> None:
+        known = self._parser._known
+        entry = known[text] if text in known else self._parser.entry(text)
+        self._fresh[text] = entry
+        if entry is not None:
+            self._entries.append(entry)
+
+
+def consume(chunks: queue.SimpleQueue, session: HistorySession) -> HistorySession:
+    """Feed ``session`` with what sacct prints until None arrives (runs on a worker thread,
+    so the parsing overlaps sacct's own printing)."""
+    while (chunk := chunks.get()) is not None:
+        session.feed(chunk)
+    return session
 
 
 class History:
@@ -172,8 +203,15 @@ class History:
     async def _fetch(self, scope: str, days: int) -> HistoryList:
         started = time.time()
         user = self.user if scope == "mine" else None
-        result = await self._sacct(sacct.argv(f"now-{days}days", user))
-        return await blocking(self._parsers[scope].parse, result.stdout, started, self.user)
+        chunks: queue.SimpleQueue = queue.SimpleQueue()
+        parsing = asyncio.ensure_future(blocking(consume, chunks, self._parsers[scope].session()))
+        try:
+            result = await self._run("sacct", sacct.argv(f"now-{days}days", user), on_stdout=chunks.put)
+        finally:
+            chunks.put(None)
+        session = await parsing
+        check_sacct(result)
+        return await blocking(session.finish, started, self.user)
 
     async def job(self, job_id: str, scope: str = "mine") -> dict[str, Any] | None:
         """One finished (or still running) job with its steps, why it ended, its efficiency,

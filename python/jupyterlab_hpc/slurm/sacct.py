@@ -137,7 +137,7 @@ class Job(TypedDict):
 
 
 def exit_code(text: str) -> ExitCode | None:
-    code, _, signal = text.strip().partition(":")
+    code, _, signal = text.partition(":")
     if not code.isdigit():
         return None
     return {"code": int(code), "signal": int(signal) if signal.isdigit() else 0}
@@ -153,6 +153,8 @@ def user_name(uid: str) -> str:
 
 def split_state(text: str) -> tuple[str, str | None]:
     """``CANCELLED by 1000`` -> ``("CANCELLED", "alice")``; ``CANCELLED+`` (cut) -> ``("CANCELLED", None)``."""
+    if " " not in text and "+" not in text:
+        return text, None
     state, _, by = text.strip().partition(" by ")
     return state.rstrip("+"), (user_name(by.strip()) if by.strip() else None)
 
@@ -175,13 +177,31 @@ def records(output: str) -> list[list[str]]:
     return rows
 
 
+def job_texts(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Complete lines of sacct's output grouped into one text per job (its allocation line
+    and its step lines); returns the texts and the lines of a job that may go on (the last)."""
+    texts: list[str] = []
+    current: list[str] = []
+    need = _COUNT - 1
+    for line in lines:
+        if line.count(SEP) < need:
+            if current:  # a newline inside the last field (a --wrap command)
+                current[-1] += "\n" + line
+            continue
+        if "." not in line[: line.index(SEP)] and current:
+            texts.append("\n".join(current))
+            current = []
+        current.append(line)
+    return texts, current
+
+
 def _text(value: str) -> str:
     return "" if value in ("None", "Unknown", "(null)", "N/A", "None assigned") else value
 
 
 def _step(values: dict[str, str]) -> Step:
     sid = values["id"]
-    usage = units.tres(values["usage_tot"])
+    usage = units.tres(values["usage_tot"]) if values["usage_tot"] else {}
     return {
         "id": sid,
         "name": values["name"],
@@ -209,7 +229,7 @@ def _job(values: dict[str, str]) -> Job:
         array_job, array_task = base, task
     cpus, nodes = units.count(values["cpus"]), units.count(values["nodes"])
     requested, per = units.req_mem(values["req_mem"], cpus, nodes)
-    gpus = units.count(units.tres(values["alloc_tres"]).get("gres/gpu", ""))
+    gpus = units.count(units.tres(values["alloc_tres"]).get("gres/gpu", "")) if "gpu" in values["alloc_tres"] else None
     return {
         "id": ident,
         "raw_id": values["raw_id"],
