@@ -90,6 +90,17 @@ class FakeBackend(SlurmBackend):
         self.submitted.append(submission)
         return {"id": "77", "cluster": None}
 
+    async def history(self, scope, days, states):
+        if days == 2:
+            raise errors.Unavailable("accounting is down")
+        return b'{"jobs":[],"accounting":true,"updated_at":1.0,"user":"alice","since":0}'
+
+    async def history_job(self, job_id, scope):
+        return {"id": job_id, "steps": []} if job_id == "5" else None
+
+    async def cluster_status(self):
+        return []
+
 
 @pytest.fixture
 def hpc_config(hpc_config, tmp_path):
@@ -117,6 +128,12 @@ async def test_a_backend_class_serves_every_endpoint_through_the_interface(api, 
         "results": [{"id": "12", "ok": True, "message": ""}, {"id": "13", "ok": False, "message": "Not yours."}]
     }
     assert (await api("slurm", "jobs", "404"))[0] == 404
+    code, body = await api("slurm", "history", params={"days": "3"})
+    assert code == 200 and body["accounting"] is True
+    assert (await api("slurm", "history", params={"days": "2"}))[0] == 503
+    assert (await api("slurm", "history", "5"))[1] == {"id": "5", "steps": []}
+    assert (await api("slurm", "history", "6"))[0] == 404
+    assert await api("slurm", "cluster") == (200, {"partitions": [], "updated_at": pytest.approx(0, abs=1e10)})
 
 
 async def test_delete_takes_its_status_from_the_kind_of_refusal_not_from_its_words(api):
@@ -149,7 +166,17 @@ def test_the_interface_is_what_the_handlers_call():
 
     assert list(inspect.signature(SlurmBackend.list_jobs).parameters) == ["self", "scope", "on_fragments"]
     assert list(inspect.signature(SlurmBackend.submit).parameters) == ["self", "submission"]
-    assert SlurmBackend.__abstractmethods__ == {"status", "list_jobs", "job", "act", "partitions", "submit"}
+    assert SlurmBackend.__abstractmethods__ == {
+        "status",
+        "list_jobs",
+        "job",
+        "act",
+        "partitions",
+        "submit",
+        "history",
+        "history_job",
+        "cluster_status",
+    }
 
 
 def test_slurm_domain_modules_raise_domain_errors_not_http_errors():

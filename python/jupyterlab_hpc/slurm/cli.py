@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import re
 import time
 
 from .. import errors
+from ..offload import blocking
 from ..validate import RootPaths
-from . import accounting, parse
+from . import accounting, cluster, parse
 from .cache import Coalescer
+from .cluster import PartitionStatus
 from .commands import Result, Runner
 from .config import Slurm
 from .details import summarize
@@ -23,6 +26,7 @@ from .errors import (
     first_lines,
     refusal_error,
 )
+from .history import History
 from .interface import FragmentSink, SlurmBackend, Status
 from .records import SCOPES, Accounted, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
 
@@ -50,6 +54,9 @@ class CliBackend(SlurmBackend):
         self.job_lists = Coalescer(lambda: self.config.min_refresh_interval)
         self.parsed = {scope: parse.SqueueCache(self._add_paths) for scope in SCOPES}
         self._max_array: tuple[float, int | None] | None = None
+        self.node_lists = Coalescer(lambda: self.config.min_refresh_interval)
+        self._config = Coalescer(lambda: 300.0)
+        self._history: History | None = None
 
     # ------------------------------------------------------------------ status
     async def version(self) -> str:
@@ -68,6 +75,11 @@ class CliBackend(SlurmBackend):
         common: Status = {
             "min_refresh_interval": self.config.min_refresh_interval,
             "submit_flags": self.config.submit_flags,
+            "history": {
+                "days": self.config.history_days,
+                "max_days": self.config.history_max_days,
+                "all_users": self.config.history_all_users,
+            },
         }
         try:
             version = await self.version()
@@ -142,6 +154,42 @@ class CliBackend(SlurmBackend):
             raise self._failed(result, "sinfo")
         return parse.parse_sinfo_partitions(result.stdout)
 
+    # ------------------------------------------------------------------ accounting, cluster status
+    @property
+    def _history_service(self) -> History:
+        if self._history is None:
+            self._history = History(self.runner.run, self.config, self.user, self._relative, self.config_value)
+        return self._history
+
+    async def history(self, scope: Scope, days: int, states: frozenset[str] | None) -> bytes:
+        return await self._history_service.list(scope, days, states)
+
+    async def history_job(self, job_id: str, scope: Scope) -> dict | None:
+        return await self._history_service.job(job_id, scope)
+
+    async def cluster_status(self) -> list[PartitionStatus]:
+        """One ``sinfo -N`` per refresh window (shared like squeue) and the user's queue."""
+        rows, mine = await asyncio.gather(self.node_lists.get("nodes", self._sinfo_nodes), self.list_jobs("mine"))
+        return await blocking(_cluster_summary, rows, mine)
+
+    async def _sinfo_nodes(self) -> list[dict[str, str]]:
+        result = await self._run("sinfo", cluster.ARGV)
+        if not result.ok:
+            raise self._failed(result, "sinfo")
+        return cluster.parse(result.stdout)
+
+    async def config_value(self, key: str) -> str | None:
+        """One value of ``scontrol show config``, read at most every 5 minutes."""
+        config = await self._config.get("config", self._show_config)
+        return config.get(key)
+
+    async def _show_config(self) -> dict[str, str]:
+        result = await self._run("scontrol", ["show", "config"])
+        if not result.ok:
+            raise self._failed(result, "scontrol")
+        pairs = (line.partition("=") for line in result.stdout.splitlines() if "=" in line)
+        return {key.strip(): value.strip() for key, _, value in pairs}
+
     async def submit(self, submission: Submission) -> Submitted:
         # sbatch runs in the submission's directory, Slurm's default working directory, so a
         # script's own "#SBATCH --chdir" still applies unless the options hold a chdir.
@@ -186,6 +234,10 @@ class CliBackend(SlurmBackend):
 
 def _outside(path: str) -> None:
     return None
+
+
+def _cluster_summary(rows: list[dict[str, str]], mine: parse.JobList) -> list[PartitionStatus]:
+    return cluster.summarize(rows, mine.as_dict()["jobs"])
 
 
 def pick_record(records: list[dict[str, str]], job_id: str) -> dict[str, str] | None:

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Dict, Float, Int, List, Type, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Type, Unicode, default
 from traitlets.config import Configurable
 
 from ..validate import SECRET_ENV_PATTERNS
@@ -56,6 +56,18 @@ class Slurm(Configurable):
         "{name, description, script, options}) or folders holding such files.",
     ).tag(config=True)
     user_templates_path = Unicode(help="JSON file holding the user's own submission templates.").tag(config=True)
+    history_days = Int(7, help="Days of finished jobs the History tab shows at first (the user can widen it).").tag(
+        config=True
+    )
+    history_max_days = Int(
+        90,
+        help="Most days of finished jobs one history request may ask Slurm's accounting for (more: 400).",
+    ).tag(config=True)
+    history_all_users = Bool(
+        False,
+        help="Allow GET history?scope=all (every user's finished jobs) for users whom the site's authorizer "
+        "grants 'read' on the resource 'hpc_slurm_history_all' (e.g. staff).",
+    ).tag(config=True)
     max_user_templates = Int(200, help="Most submission templates one user may save (more: 413).").tag(config=True)
     submit_flags = List(
         Unicode(),

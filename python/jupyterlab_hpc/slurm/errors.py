@@ -46,6 +46,22 @@ class SlurmFailed(errors.BackendFailed):
     """A read (squeue, sinfo, scontrol show) failed for a reason other than the controller being down."""
 
 
+class NoAccounting(errors.NotFound):
+    """The cluster keeps no job accounting at all: there is no history (asking again will not help)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This cluster keeps no job accounting (Slurm's AccountingStorageType is none): there is no job history."
+        )
+
+
+class AccountingUnavailable(errors.Unavailable):
+    """Slurm's accounting (slurmdbd) does not answer; the controller may well be up."""
+
+    def __init__(self, detail: str):
+        super().__init__(f"Slurm's accounting is unavailable (slurmdbd does not answer); try again later. ({detail})")
+
+
 def controller_unreachable(stderr: str) -> bool:
     return _UNREACHABLE.search(stderr) is not None
 

@@ -22,6 +22,7 @@ from .. import errors
 from ..offload import blocking
 from . import efficiency, ended, sacct, submitline
 from .cache import Coalescer
+from .errors import AccountingUnavailable, NoAccounting
 from .submit import MAX_SCRIPT_BYTES
 
 # What sacct prints when there is no accounting, or when slurmdbd does not answer (22.05 .. 25.x).
@@ -31,25 +32,12 @@ _DBD_DOWN = re.compile(
     r"|Socket timed out|Zero Bytes were transmitted",
     re.IGNORECASE,
 )
-NO_ACCOUNTING = "This cluster keeps no job accounting (Slurm's AccountingStorageType is none): there is no job history."
 _SCRIPT_HEADER = re.compile(r"\ABatch Script for \S+\n-+\n")
 _MEMORY_OPTIONS = ("mem", "mem-per-cpu", "mem-per-gpu")
 DAY = 86400
 
 # sacct is given the run function of the backend (argv list, timeout, environment).
 Run = Callable[..., Awaitable[Any]]
-
-
-class NoAccounting(errors.NotFound):
-    """The cluster keeps no accounting at all (not an outage: asking again will not help)."""
-
-    def __init__(self) -> None:
-        super().__init__(NO_ACCOUNTING)
-
-
-class AccountingUnavailable(errors.Unavailable):
-    def __init__(self, detail: str):
-        super().__init__(f"Slurm's accounting is unavailable (slurmdbd does not answer); try again later. ({detail})")
 
 
 def _first(text: str, limit: int = 3) -> str:
@@ -246,6 +234,13 @@ class History:
         if reading is None:
             reading = {"options": {}, "script_path": None, "script_args": [], "wrapped": False}
         again = submitline.resubmission(reading, script, list(self.config.submit_flags))
+        if job["user"] != self.user:
+            again = {**again, "available": False, "reason": "Only your own jobs can be submitted again from here."}
+        if answer["ended"]["cause"] == "launch_failed":
+            # Slurm could not start the script; the usual cause is a missing folder for its output.
+            missing = [str(Path(p).parent) for p in paths.values() if not Path(p).parent.is_dir()]
+            if missing:
+                answer["ended"]["missing_folder"] = self._relative(missing[0]) or missing[0]
         explicit = any(name in line_options or name in directives for name in _MEMORY_OPTIONS)
         return {
             **answer,
@@ -276,7 +271,7 @@ def _script_text(output: str) -> str | None:
     text = _SCRIPT_HEADER.sub("", output, count=1)
     if text.strip() == "NONE":
         return ""
-    return text.removesuffix("\n") + "\n" if text.strip() else None
+    return text.removesuffix("\n") if text.strip() else None  # sacct adds a newline after the script
 
 
 def _is_file(path: str) -> bool:

@@ -13,6 +13,7 @@ import abc
 from collections.abc import Callable
 from typing import TypedDict
 
+from .cluster import PartitionStatus
 from .config import Slurm
 from .parse import JobList
 from .records import Accounted, Action, ActionResult, JobDetails, Partition, Scope, Submission, Submitted
@@ -23,7 +24,7 @@ FragmentSink = Callable[[list[bytes]], None]
 
 
 class Status(TypedDict, total=False):
-    """``GET status``: always ``available``, ``min_refresh_interval``, ``submit_flags``; then
+    """``GET status``: always ``available``, ``min_refresh_interval``, ``submit_flags``, ``history``; then
     ``version``, ``cluster``, ``user`` when available, ``reason`` and ``commands`` when not."""
 
     available: bool
@@ -34,6 +35,7 @@ class Status(TypedDict, total=False):
     commands: dict[str, str]
     min_refresh_interval: float
     submit_flags: list[str]
+    history: dict  # {"days", "max_days", "all_users"}: the History tab's defaults and limits
 
 
 class SlurmBackend(abc.ABC):
@@ -86,3 +88,23 @@ class SlurmBackend(abc.ABC):
         ``(job id, array task index or None)``; None when the cluster keeps no accounting.
         ``errors.Unavailable`` when accounting is configured but does not answer."""
         return None
+
+    # ---------------------------------------------------------------- job history and cluster status
+
+    @abc.abstractmethod
+    async def history(self, scope: Scope, days: int, states: frozenset[str] | None) -> bytes:
+        """The JSON of ``GET history``: the jobs of ``scope`` that ended in the last ``days``
+        days (states among ``states`` when given), newest first, each a :class:`.sacct.Job`
+        row with its ``efficiency`` and why it ``ended`` (docs/slurm-api.md). Raises
+        :class:`.errors.NoAccounting` when the cluster keeps no accounting and
+        ``errors.Unavailable`` when accounting (slurmdbd) does not answer."""
+
+    @abc.abstractmethod
+    async def history_job(self, job_id: str, scope: Scope) -> dict | None:
+        """One job from accounting with its steps, files and what "submit again" can reuse;
+        None if accounting has no such job (of this user, for ``mine``)."""
+
+    @abc.abstractmethod
+    async def cluster_status(self) -> list[PartitionStatus]:
+        """Each partition's nodes by state, free and total CPUs, GPUs and memory, its limits,
+        and the user's running and pending jobs in it."""
