@@ -42,6 +42,8 @@ export interface IEnded {
   at?: number | null;
   started?: boolean;
   reason?: string | null;
+  /** launch_failed: the output file's folder that does not exist (details only). */
+  missing_folder?: string;
 }
 
 /** One job of `GET history`. */
