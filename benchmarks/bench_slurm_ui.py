@@ -28,8 +28,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def main() -> None:
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+def main(script: str = "bench_slurm_ui.js", default_rows: int = 100_000, what: str = "jobs") -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else default_rows
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     port, token = free_port(), "bench-slurm-ui"
     root = tempfile.mkdtemp(prefix="bench-slurm-ui-")
@@ -48,7 +48,7 @@ def main() -> None:
             except OSError:
                 time.sleep(1)
         out = subprocess.run(
-            ["node", str(here / "bench_slurm_ui.js"), url, str(rows), str(runs)],
+            ["node", str(here / script), url, str(rows), str(runs)],
             check=False, capture_output=True, text=True, env={**os.environ},
         )  # fmt: skip
         if out.returncode != 0:
@@ -61,7 +61,7 @@ def main() -> None:
     print(f"machine: {platform.node()} {os.cpu_count()} CPUs, load {load:.1f}, Chromium (headless)")
     print(f"{'measure':<44} {'median':>8} {'max':>8}  runs")
     print(
-        f"{'rows shown after the response (' + str(rows) + ' jobs)':<44} "
+        f"{'rows shown after the response (' + str(rows) + ' ' + what + ')':<44} "
         f"{result['shown_median_ms']:>6.0f}ms {max(result['shown_ms']):>6.0f}ms  {len(result['shown_ms'])}"
     )
     print(

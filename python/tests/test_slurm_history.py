@@ -57,6 +57,15 @@ def sacct_states(ids):
     return dict(line.split("|", 1) for line in out.splitlines() if "|" in line)
 
 
+def windowed_ids():
+    out = subprocess.run(
+        ["sacct", "-u", "root", "--starttime=now-1days", "-X", "-n", "-P", "-o", "JobID"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    return set(out.split())
+
+
 def node_state(state, reason=None):
     argv = ["scontrol", "update", f"nodename={NODE}", f"state={state}"]
     return subprocess.run([*argv, f"reason={reason}"] if reason else argv, capture_output=True, text=True)
@@ -199,7 +208,9 @@ def ended(finished):
     deadline = time.time() + 240
     while time.time() < deadline:
         states = sacct_states(list(finished.values()))
-        if all(states.get(job_id, "").split(" ")[0] in ENDED_STATES for job_id in finished.values()):
+        ended = all(states.get(job_id, "").split(" ")[0] in ENDED_STATES for job_id in finished.values())
+        # sacct's time-window query (the history's) sees a job a second or two after "sacct -j" does
+        if ended and {finished[k] for k in ("timeout", "exit3", "burn", "cancel")} <= windowed_ids():
             return finished
         time.sleep(2)
     pytest.fail(f"jobs did not end in time: {sacct_states(list(finished.values()))}")

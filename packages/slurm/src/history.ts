@@ -188,7 +188,7 @@ function timeColumn(
   return {
     id,
     label,
-    width: 150,
+    width: 170,
     text: job => formatTime(get(job)),
     key: job => num(get(job))
   };

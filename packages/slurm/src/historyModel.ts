@@ -42,18 +42,21 @@ export class HistoryModel extends Polled<IHistoryReply> {
   }
 
   /**
-   * A job of the user left the queue: slurmdbd has it a moment later, so
-   * look again shortly (once, however many jobs end together).
+   * A job of the user left the queue: slurmdbd has it a few seconds later
+   * (sacct's time-window query a little after the job itself), so look
+   * again shortly, twice, however many jobs end together.
    */
   jobEnded(): void {
     window.clearTimeout(this._soon);
-    this._soon = window.setTimeout(() => {
-      void this.refresh().catch(() => undefined);
-    }, 3000);
+    window.clearTimeout(this._later);
+    const refresh = () => void this.refresh().catch(() => undefined);
+    this._soon = window.setTimeout(refresh, 4000);
+    this._later = window.setTimeout(refresh, 15000);
   }
 
   dispose(): void {
     window.clearTimeout(this._soon);
+    window.clearTimeout(this._later);
     super.dispose();
   }
 
@@ -72,6 +75,7 @@ export class HistoryModel extends Polled<IHistoryReply> {
   private _message = '';
   private _days: number;
   private _soon = 0;
+  private _later = 0;
 }
 
 export namespace HistoryModel {

@@ -26,7 +26,10 @@ import {
 } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
+import { ClusterModel } from './clusterModel';
 import { addEditorButton } from './editor';
+import { failureMessage } from './explain';
+import { HistoryModel } from './historyModel';
 import { slurmIcon } from './icons';
 import { ColumnId, DEFAULT_COLUMNS, IJob, normalizeColumns } from './jobs';
 import { IJobEvent, SlurmModel } from './model';
@@ -94,6 +97,17 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const { commands, shell } = app;
     const model = new SlurmModel({ interval: 30 });
+    const history = new HistoryModel();
+    const cluster = new ClusterModel();
+    // the site's first window of the History tab, once Slurm's status is known
+    const takeHistoryDays = () => {
+      const days = model.status?.history?.days;
+      if (days) {
+        history.days = days;
+        model.changed.disconnect(takeHistoryDays);
+      }
+    };
+    model.changed.connect(takeHistoryDays);
 
     // ---- settings ------------------------------------------------------
     let columns: ColumnId[] = DEFAULT_COLUMNS;
@@ -126,7 +140,14 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
 
     // ---- notifications ---------------------------------------------------
     model.jobEvent.connect((_, event) => {
+      if (event.kind !== 'started') {
+        history.jobEnded(); // accounting has it a moment later
+      }
       if (!model.notifications) {
+        return;
+      }
+      if (event.kind === 'failed') {
+        notifyFailure(event);
         return;
       }
       const message = eventMessage(event, trans);
@@ -139,14 +160,49 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
           }
         ]
       };
-      if (event.kind === 'failed') {
-        Notification.error(message, options);
-      } else if (event.kind === 'completed' || event.kind === 'started') {
+      if (event.kind === 'completed' || event.kind === 'started') {
         Notification.success(message, options);
       } else {
         Notification.info(message, options);
       }
     });
+
+    /**
+     * "Job 123 failed: ran out of memory": why, from accounting (it has the
+     * exit code and the failing step); the plain notice when it cannot say.
+     */
+    const notifyFailure = (event: IJobEvent) => {
+      const options = {
+        autoClose: 12000 as const,
+        actions: [
+          {
+            label: trans.__('Show history'),
+            callback: () => {
+              openPanel().content.view = 'history';
+            }
+          }
+        ]
+      };
+      const ask = (tries: number): void => {
+        history
+          .details(event.job.id)
+          .then(details =>
+            Notification.error(
+              failureMessage(event.job.id, details.ended, trans),
+              options
+            )
+          )
+          .catch(() => {
+            // slurmdbd may not have the job yet: ask once more, then say what we know
+            if (tries > 0) {
+              window.setTimeout(() => ask(tries - 1), 3000);
+            } else {
+              Notification.error(eventMessage(event, trans), options);
+            }
+          });
+      };
+      ask(1);
+    };
 
     // ---- the panel -------------------------------------------------------
     const tracker = new WidgetTracker<MainAreaWidget<SlurmPanel>>({
@@ -176,7 +232,15 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
           defaultCwd: () => defaultBrowser?.model.path ?? '',
           onOpenOutput: (id, stream) =>
             void commands.execute(CommandIDs.openOutput, { id, stream }),
-          onOpenWorkDir: openWorkDir
+          onOpenWorkDir: openWorkDir,
+          history,
+          cluster,
+          onOpenFile: path =>
+            void commands.execute('docmanager:open', { path }),
+          onOpenFolder: path =>
+            void commands.execute('filebrowser:go-to-path', {
+              path: path || '/'
+            })
         });
         widget = new MainAreaWidget({ content });
         widget.id = 'jp-hpc-slurm';

@@ -5,11 +5,19 @@ import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import React, { useState } from 'react';
 
+import { ClusterView } from './components/ClusterView';
+import { IHistoryActions } from './components/HistoryDetails';
+import { HistoryView } from './components/HistoryView';
 import { QueueView } from './components/QueueView';
-import { SubmitForm } from './components/SubmitForm';
+import { ISubmitPrefill, SubmitForm } from './components/SubmitForm';
 import { useSignal } from './components/hooks';
+import { ClusterModel } from './clusterModel';
+import { HistoryModel } from './historyModel';
 import { ColumnId, IJob } from './jobs';
 import { SlurmModel } from './model';
+
+/** What the panel shows: the queue (and its submit form), the history, the cluster. */
+export type SlurmView = 'queue' | 'submit' | 'history' | 'cluster';
 
 export namespace SlurmPanel {
   export interface IOptions {
@@ -25,7 +33,69 @@ export namespace SlurmPanel {
     defaultCwd: () => string;
     onOpenOutput: (id: string, stream: 'stdout' | 'stderr') => void;
     onOpenWorkDir: (job: IJob) => void;
+    /** Finished jobs (`GET history`) and the cluster status (`GET cluster`). */
+    history: HistoryModel;
+    cluster: ClusterModel;
+    /** Open a file / show a folder, relative to the Jupyter root. */
+    onOpenFile: IHistoryActions['onOpenFile'];
+    onOpenFolder: IHistoryActions['onOpenFolder'];
   }
+}
+
+/** The panel's tabs; the submit form belongs to the Queue tab. */
+function Tabs(props: {
+  view: SlurmView;
+  onChange: (view: SlurmView) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { view, trans } = props;
+  const tabs: [SlurmView, string][] = [
+    ['queue', trans.__('Queue')],
+    ['history', trans.__('History')],
+    ['cluster', trans.__('Cluster')]
+  ];
+  const current = view === 'submit' ? 'queue' : view;
+  return (
+    <div
+      className="jp-hpc-Slurm-tabs"
+      role="tablist"
+      aria-label={trans.__('Slurm')}
+    >
+      {tabs.map(([id, label]) => (
+        <button
+          key={id}
+          role="tab"
+          aria-selected={current === id}
+          tabIndex={current === id ? 0 : -1}
+          className={
+            'jp-hpc-Slurm-tab' + (current === id ? ' jp-mod-active' : '')
+          }
+          data-view={id}
+          onClick={() => props.onChange(id)}
+          onKeyDown={event => {
+            const step =
+              event.key === 'ArrowRight'
+                ? 1
+                : event.key === 'ArrowLeft'
+                  ? -1
+                  : 0;
+            if (step) {
+              const index = tabs.findIndex(([t]) => t === current);
+              const next = tabs[(index + step + tabs.length) % tabs.length][0];
+              props.onChange(next);
+              (
+                event.currentTarget.parentElement?.querySelector(
+                  `[data-view="${next}"]`
+                ) as HTMLElement | null
+              )?.focus();
+            }
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
 }
 
 function PanelView(props: {
@@ -36,9 +106,21 @@ function PanelView(props: {
   useSignal(options.columnsChanged);
   useSignal(panel.viewChanged);
   const [formKey, setFormKey] = useState(0);
+  const [prefill, setPrefill] = useState<ISubmitPrefill | null>(null);
   const view = panel.view;
+  const newJob = (fill: ISubmitPrefill) => {
+    setPrefill(fill);
+    panel.view = 'submit';
+  };
   return (
     <>
+      <Tabs
+        view={view}
+        onChange={next => {
+          panel.view = next;
+        }}
+        trans={options.trans}
+      />
       <div
         className="jp-hpc-Slurm-view"
         style={{ display: view === 'queue' ? '' : 'none' }}
@@ -65,6 +147,7 @@ function PanelView(props: {
       >
         <SubmitForm
           key={formKey}
+          prefill={prefill}
           visible={view === 'submit'}
           model={options.model}
           editorServices={options.editorServices}
@@ -72,6 +155,7 @@ function PanelView(props: {
           onSubmitted={id => {
             options.model.highlight = id;
             panel.view = 'queue';
+            setPrefill(null);
             setFormKey(formKey + 1);
           }}
           onBack={() => {
@@ -80,6 +164,40 @@ function PanelView(props: {
           trans={options.trans}
         />
       </div>
+      {/* mounted once opened, kept while hidden: filters and scroll survive a tab switch */}
+      {panel.opened.has('history') && (
+        <div
+          className="jp-hpc-Slurm-view"
+          style={{ display: view === 'history' ? '' : 'none' }}
+        >
+          <HistoryView
+            model={options.history}
+            maxDays={options.model.status?.history?.max_days ?? 90}
+            onOpenFile={options.onOpenFile}
+            onOpenFolder={options.onOpenFolder}
+            onSubmitAgain={again =>
+              newJob({
+                script: again.script,
+                options: again.options,
+                cwd: again.cwd
+              })
+            }
+            trans={options.trans}
+          />
+        </div>
+      )}
+      {panel.opened.has('cluster') && (
+        <div
+          className="jp-hpc-Slurm-view"
+          style={{ display: view === 'cluster' ? '' : 'none' }}
+        >
+          <ClusterView
+            model={options.cluster}
+            onPickPartition={name => newJob({ options: { partition: name } })}
+            trans={options.trans}
+          />
+        </div>
+      )}
     </>
   );
 }
@@ -98,12 +216,18 @@ export class SlurmPanel extends ReactWidget {
   /** The job whose row was right-clicked last (for the context menu). */
   contextJob: IJob | null = null;
 
-  get view(): 'queue' | 'submit' {
+  get view(): SlurmView {
     return this._view;
   }
-  set view(view: 'queue' | 'submit') {
+  set view(view: SlurmView) {
     this._view = view;
+    this._opened.add(view);
+    this._updateVisible();
     this._viewChanged.emit();
+  }
+  /** The tabs shown at least once (mounted from then on). */
+  get opened(): ReadonlySet<SlurmView> {
+    return this._opened;
   }
   get viewChanged(): ISignal<this, void> {
     return this._viewChanged;
@@ -111,28 +235,42 @@ export class SlurmPanel extends ReactWidget {
 
   protected onAfterShow(msg: Message): void {
     super.onAfterShow(msg);
-    this.model.visible = true;
+    this._shown = true;
+    this._updateVisible();
   }
 
   protected onAfterAttach(msg: Message): void {
     super.onAfterAttach(msg);
-    this.model.visible = this.isVisible;
+    this._shown = this.isVisible;
+    this._updateVisible();
   }
 
   protected onAfterHide(msg: Message): void {
     super.onAfterHide(msg);
-    this.model.visible = false;
+    this._shown = false;
+    this._updateVisible();
   }
 
   protected onBeforeDetach(msg: Message): void {
-    this.model.visible = false;
+    this._shown = false;
+    this._updateVisible();
     super.onBeforeDetach(msg);
+  }
+
+  /** Each model polls only while its tab shows (the queue also for notifications). */
+  private _updateVisible(): void {
+    const view = this._view;
+    this.model.visible = this._shown;
+    this.options.history.visible = this._shown && view === 'history';
+    this.options.cluster.visible = this._shown && view === 'cluster';
   }
 
   render(): JSX.Element {
     return <PanelView panel={this} options={this.options} />;
   }
 
-  private _view: 'queue' | 'submit' = 'queue';
+  private _view: SlurmView = 'queue';
+  private _opened = new Set<SlurmView>(['queue', 'submit']);
+  private _shown = false;
   private _viewChanged = new Signal<this, void>(this);
 }

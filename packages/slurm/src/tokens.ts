@@ -28,6 +28,8 @@ export interface ISlurmStatus {
   min_refresh_interval?: number;
   /** sbatch boolean flags the form may offer. */
   submit_flags?: string[];
+  /** The History tab's first window and the site's cap, in days; whether `scope=all` is offered. */
+  history?: { days: number; max_days: number; all_users: boolean };
 }
 
 export type Scope = 'mine' | 'all';

@@ -12,6 +12,7 @@ function fieldText(key: string, value: unknown): string {
   return text;
 }
 import { SlurmModel } from '../model';
+import { WhyPending } from './WhyPending';
 
 export interface IJobDetailsProps {
   model: SlurmModel;
@@ -57,6 +58,7 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
           ×
         </button>
       </div>
+      <WhyPending job={job} trans={trans} />
       <div className="jp-hpc-Slurm-detailsActions">
         <button
           className="jp-mod-styled"

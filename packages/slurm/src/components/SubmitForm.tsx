@@ -28,8 +28,18 @@ const FIELDS: { key: string; label: string; placeholder?: string }[] = [
   { key: 'error', label: 'Error file', placeholder: 'slurm-%j.err' }
 ];
 
+/** What to put in the form from elsewhere (a partition of the Cluster tab, "Submit again"). */
+export interface ISubmitPrefill {
+  script?: string;
+  options?: Record<string, string | number | boolean>;
+  /** Working directory relative to the root; null: leave the field as it is. */
+  cwd?: string | null;
+}
+
 export interface ISubmitFormProps {
   model: SlurmModel;
+  /** Applied each time a new object is given. */
+  prefill?: ISubmitPrefill | null;
   /** Whether the form is showing (it stays mounted while hidden). */
   visible: boolean;
   editorServices: IEditorServices | null;
@@ -81,6 +91,25 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
     void loadTemplates();
   }, [model, loadTemplates]);
 
+  const applyOptions = useCallback(
+    (options: Record<string, string | number | boolean>) => {
+      const text: Record<string, string> = {};
+      const bools: Record<string, boolean> = {};
+      for (const [key, value] of Object.entries(options)) {
+        if (typeof value === 'boolean') {
+          bools[key] = value;
+        } else {
+          text[key] = String(value);
+        }
+      }
+      setPartition(text.partition ?? '');
+      delete text.partition;
+      setValues(text);
+      setFlags(bools);
+    },
+    []
+  );
+
   const applyTemplate = (name: string) => {
     setTemplate(name);
     const chosen = templates.find(t => t.name === name);
@@ -88,21 +117,27 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
       return;
     }
     script.current?.set(chosen.script);
-    const options = chosen.options ?? {};
-    const text: Record<string, string> = {};
-    const bools: Record<string, boolean> = {};
-    for (const [key, value] of Object.entries(options)) {
-      if (typeof value === 'boolean') {
-        bools[key] = value;
-      } else {
-        text[key] = String(value);
-      }
-    }
-    setPartition(text.partition ?? '');
-    delete text.partition;
-    setValues(text);
-    setFlags(bools);
+    applyOptions(chosen.options ?? {});
   };
+
+  // a partition picked in the Cluster tab, or "Submit again" from the History tab
+  const prefill = props.prefill;
+  useEffect(() => {
+    if (!prefill) {
+      return;
+    }
+    if (prefill.script !== undefined) {
+      setTemplate('');
+      script.current?.set(prefill.script);
+      applyOptions(prefill.options ?? {});
+    } else if (typeof prefill.options?.partition === 'string') {
+      setPartition(prefill.options.partition);
+    }
+    if (typeof prefill.cwd === 'string') {
+      cwdEdited.current = true;
+      setCwd(prefill.cwd);
+    }
+  }, [prefill, applyOptions]);
 
   const options = (): Record<string, string | boolean> => {
     const out: Record<string, string | boolean> = {};
@@ -252,6 +287,24 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
               />
             </label>
           ))}
+          {/* options a template or "Submit again" brought that have no field of their own */}
+          {Object.keys(values)
+            .filter(key => !FIELDS.some(field => field.key === key))
+            .map(key => (
+              <label key={key} className="jp-hpc-Slurm-field">
+                <span>
+                  <code>--{key}</code>
+                </span>
+                <input
+                  className="jp-mod-styled"
+                  name={key}
+                  value={values[key]}
+                  onChange={event =>
+                    setValues({ ...values, [key]: event.target.value })
+                  }
+                />
+              </label>
+            ))}
           <label className="jp-hpc-Slurm-field">
             <span>{trans.__('Working directory')}</span>
             <input

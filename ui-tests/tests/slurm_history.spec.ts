@@ -1,0 +1,157 @@
+// Named with "_" so that it runs after slurm.spec.ts, whose first test expects a fresh queue.
+import { expect, test } from '@jupyterlab/galata';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+
+/**
+ * The History and Cluster tabs of the Slurm panel against the real cluster
+ * with accounting: a job that exits 3 is submitted through the API, and
+ * found, explained and opened in the History tab.
+ */
+const TAG = `hpc-hist-ui-${process.pid}`;
+const submitted: string[] = [];
+
+test.afterAll(() => {
+  for (const id of submitted) {
+    try {
+      execFileSync('scancel', [id]);
+    } catch {
+      // already gone
+    }
+  }
+});
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('hpc-slurm:open');
+  });
+  const panel = page.locator('.jp-hpc-Slurm');
+  await expect(panel).toContainText('Slurm 22.');
+  return panel;
+}
+
+test.describe('Slurm history and cluster tabs', () => {
+  test('find the failed job, read why in words, see its steps, open its error file', async ({
+    page,
+    tmpPath
+  }) => {
+    // Submitted as the panel would (the server puts it in tmpPath).
+    const response = await page.request.post('/hpc/slurm/jobs', {
+      data: {
+        script:
+          "#!/bin/bash\necho 'half done'\necho 'something went wrong' >&2\nexit 3\n",
+        cwd: tmpPath,
+        options: {
+          'job-name': `${TAG}-fails`,
+          time: '1',
+          output: 'fails-%j.out',
+          error: 'fails-%j.err'
+        }
+      }
+    });
+    expect(response.status()).toBe(201);
+    const id = String((await response.json()).id);
+    submitted.push(id);
+    // Wait until the history lists it ended (slurmdbd gets the record a moment
+    // after the job ends, and sacct's time-window query sees it a little later).
+    await expect
+      .poll(
+        async () => {
+          const answer = await page.request.get('/hpc/slurm/history?days=1');
+          const jobs: { id: string; state: string }[] = answer.ok()
+            ? (await answer.json()).jobs
+            : [];
+          return jobs.find(job => job.id === id)?.state ?? '';
+        },
+        { timeout: 120000, intervals: [1000, 2000] }
+      )
+      .toBe('FAILED');
+
+    const panel = await openPanel(page);
+    await panel.getByRole('tab', { name: 'History' }).click();
+    const history = panel.locator('.jp-hpc-Slurm-history');
+    await history.getByRole('searchbox').fill(TAG);
+    const row = history.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
+    await expect(row).toBeVisible();
+    await expect(row.locator('[data-column="state"]')).toHaveText('FAILED');
+    await expect(row).toHaveClass(/jp-mod-bad/);
+    await expect(row.locator('[data-column="exit"]')).toHaveText('3');
+
+    await row.click();
+    const details = history.locator('.jp-hpc-Slurm-historyDetails');
+    await expect(details.locator('.jp-hpc-Slurm-whyText')).toHaveText(
+      'Exit code 3 in step batch'
+    );
+    await expect(details.locator('.jp-hpc-Slurm-raw').first()).toHaveText(
+      'FAILED 3:0'
+    );
+    const steps = details.locator('.jp-hpc-Slurm-steps');
+    await expect(steps).toContainText(`${id}.batch`);
+    await expect(
+      steps
+        .locator('tr', { hasText: `${id}.batch` })
+        .locator('td')
+        .nth(3)
+    ).toHaveText('3');
+    await expect(
+      details.getByRole('button', { name: 'Submit again…' })
+    ).toBeEnabled();
+
+    await details.getByRole('button', { name: 'Open error' }).click();
+    const editor = page.locator('.jp-FileEditor').last();
+    await expect(
+      page.getByRole('tab', { name: `fails-${id}.err` })
+    ).toBeVisible();
+    await expect(editor).toContainText('something went wrong');
+  });
+
+  test('the Cluster tab lists the partitions; one of them pre-fills the submit form', async ({
+    page
+  }) => {
+    const panel = await openPanel(page);
+    await panel.getByRole('tab', { name: 'Cluster' }).click();
+    const cluster = panel.locator('.jp-hpc-Slurm-cluster');
+    const debug = cluster.locator('[data-partition="debug"]');
+    const long = cluster.locator('[data-partition="long"]');
+    await expect(debug).toContainText('default');
+    await expect(debug).toContainText('Max time: 1:00:00');
+    await expect(debug).toContainText(/CPUs free: \d of 2/);
+    await expect(long).toContainText('Max time: 7-00:00:00');
+    await long.getByRole('button', { name: 'New job here…' }).click();
+    const form = panel.locator('.jp-hpc-Slurm-submit');
+    await expect(form).toBeVisible();
+    await expect(form.locator('select[name="partition"]')).toHaveValue('long');
+  });
+
+  test('a held job says why it waits, in words, with the raw reason', async ({
+    page
+  }) => {
+    const id = execFileSync(
+      'sbatch',
+      [
+        '--parsable',
+        '--hold',
+        `--job-name=${TAG}-held`,
+        '-o',
+        '/dev/null',
+        '--wrap',
+        'true'
+      ],
+      { encoding: 'utf-8' }
+    ).trim();
+    submitted.push(id);
+    const panel = await openPanel(page);
+    const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
+    // the server shares one squeue per 5 s window: refresh until the job is listed
+    await expect(async () => {
+      await panel.getByRole('button', { name: 'Refresh' }).first().click();
+      await expect(row).toBeVisible({ timeout: 2000 });
+    }).toPass({ timeout: 60000 });
+    await row.click();
+    const why = panel.locator('.jp-hpc-Slurm-pending');
+    await expect(why.locator('.jp-hpc-Slurm-whyText')).toHaveText(
+      /^Held .*release it to let it start\.$/
+    );
+    await expect(why.locator('.jp-hpc-Slurm-raw')).toHaveText('(JobHeldUser)');
+  });
+});
