@@ -154,6 +154,19 @@ async def test_the_submission_policy_is_decided_before_the_backend(api, jp_root_
     assert dict(submission.options) == {"job-name": "run.sh", "chdir": str(root / "proj")}
 
 
+async def test_a_script_near_the_size_limit_fits_in_a_request(api):
+    # 1,000,000 bytes of script whose JSON text is twice as long (every other character escaped).
+    script = "#!/bin/bash\n" + '"\n' * 499_990
+    assert len(script.encode()) <= submit.MAX_SCRIPT_BYTES
+    code, body = await api("slurm", "jobs", method="POST", body={"script": script})
+    assert code == 201, body
+    assert FakeBackend.last.submitted[-1].script == script
+    code, body = await api("slurm", "templates", method="POST", body={"name": "big", "script": script})
+    assert code == 201
+    code, body = await api("slurm", "jobs", method="POST", body={"script": script + "x" * 100_000})
+    assert code == 413
+
+
 def test_backend_class_must_implement_the_interface():
     assert Slurm().backend_class.__name__ == "CliBackend"
     with pytest.raises(TraitError):

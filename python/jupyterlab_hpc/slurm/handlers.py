@@ -27,6 +27,10 @@ from .runs.handlers import run_routes
 from .sacct import ENDED_STATES, STATE_GROUPS
 from .templates import Templates
 
+# A script of up to MAX_SCRIPT_BYTES, as JSON text: escaping can double its size (newlines,
+# quotes, backslashes) and more for control characters; the options add little.
+MAX_SCRIPT_BODY = 4 * submit.MAX_SCRIPT_BYTES
+
 
 class SlurmHandler(HpcHandler):
     auth_resource = "hpc_slurm"
@@ -287,12 +291,12 @@ def setup_handlers(serverapp, config):
         "slurm",
         [
             ("status", StatusHandler, {"backend": backend}),
-            ("jobs", JobsHandler, {"backend": backend}),
+            ("jobs", JobsHandler, {"backend": backend, "max_body_size": MAX_SCRIPT_BODY}),
             ("jobs/actions", ActionsHandler, {"backend": backend}),
             ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
             ("jobs/([^/]+)", JobHandler, {"backend": backend}),
             ("partitions", PartitionsHandler, {"backend": backend}),
-            ("templates", TemplatesHandler, {"templates": templates}),
+            ("templates", TemplatesHandler, {"templates": templates, "max_body_size": MAX_SCRIPT_BODY}),
             ("templates/(.+)", TemplateHandler, {"templates": templates}),
             *run_routes(serverapp, config, backend),  # notebook runs and sweeps (runs/handlers.py)
             ("history", HistoryHandler, {"backend": backend}),
