@@ -93,9 +93,21 @@ test.describe('Slurm history and cluster tabs', () => {
         .locator('td')
         .nth(3)
     ).toHaveText('3');
-    await expect(
-      details.getByRole('button', { name: 'Submit again…' })
-    ).toBeEnabled();
+    // Submit again: the form gets the same script and options (checked, not submitted).
+    await details.getByRole('button', { name: 'Submit again…' }).click();
+    const form = panel.locator('.jp-hpc-Slurm-submit');
+    await expect(form).toBeVisible();
+    await expect(form.locator('input[name="job-name"]')).toHaveValue(
+      `${TAG}-fails`
+    );
+    await expect(form.locator('input[name="time"]')).toHaveValue('1');
+    // the server recorded the path it checked: absolute, inside the root
+    await expect(form.locator('input[name="error"]')).toHaveValue(
+      /\/fails-%j\.err$/
+    );
+    await expect(form.locator('input[name="cwd"]')).toHaveValue(tmpPath);
+    await expect(form).toContainText('something went wrong');
+    await panel.getByRole('tab', { name: 'History' }).click();
 
     await details.getByRole('button', { name: 'Open error' }).click();
     const editor = page.locator('.jp-FileEditor').last();
