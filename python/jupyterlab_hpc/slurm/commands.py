@@ -111,13 +111,20 @@ class Runner:
             await proc.wait()
             return out, err
 
-        try:
-            out, err = await asyncio.wait_for(talk(), timeout=self.config.timeout)
-        except asyncio.TimeoutError:
+        def kill() -> None:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+        try:
+            out, err = await asyncio.wait_for(talk(), timeout=self.config.timeout)
+        except asyncio.TimeoutError:
+            kill()
             await proc.wait()
             raise CommandTimeout(f"'{name}' did not answer within {self.config.timeout:g} s and was stopped.") from None
+        except asyncio.CancelledError:
+            kill()  # whoever waited went away (a service stopping): no command left running
+            await asyncio.shield(proc.wait())
+            raise
         return Result(argv, proc.returncode or 0, out.decode("utf-8", "replace"), err.decode("utf-8", "replace"))
