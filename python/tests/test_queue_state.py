@@ -1,0 +1,182 @@
+"""The versioned queue table and the compact encoding (no Slurm needed)."""
+
+import gzip
+import json
+
+import pytest
+
+from jupyterlab_hpc.slurm.queue_state import QueueState
+from jupyterlab_hpc.slurm.wire import JOB_COLUMNS, FragmentRows, decode, encode, parse_since
+
+
+class Clock:
+    def __init__(self, now=1_800_000_000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def row(job_id, user="alice", state="PENDING", **fields):
+    job = dict.fromkeys(JOB_COLUMNS)
+    job.update({"id": job_id, "user": user, "state": state, "name": "job", "time_used": 0, "work_dir": "/home/x"})
+    job.update(fields)
+    return tuple(job[name] for name in JOB_COLUMNS)
+
+
+def ids(rows):
+    return sorted(r[0] for r in rows)
+
+
+def test_versions_grow_and_deltas_hold_exactly_what_changed():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    assert state.empty and state.version == int(clock.now * 1000)
+    state.replace([row("1"), row("2"), row("3")], clock.now)
+    v1 = state.version
+    assert v1 > state.floor
+
+    # nothing changed: same version, an empty delta
+    assert state.replace([row("1"), row("2"), row("3")], clock.now + 10) is False
+    assert state.version == v1
+    delta = state.changes(v1)
+    assert not delta.full and delta.rows == [] and delta.removed == []
+    assert delta.updated_at == clock.now + 10
+
+    # one added, one changed, one removed
+    clock.now += 20
+    state.replace([row("1"), row("2", state="RUNNING"), row("4")], clock.now)
+    v2 = state.version
+    delta = state.changes(v1)
+    assert not delta.full and ids(delta.rows) == ["2", "4"] and delta.removed == ["3"]
+    assert state.changes(v2).rows == [] and state.changes(v2).removed == []
+
+    # from the start: the union; a job added and removed after since is "removed"
+    clock.now += 10
+    state.replace([row("1"), row("2", state="RUNNING")], clock.now)
+    delta = state.changes(v1)
+    assert ids(delta.rows) == ["2"] and sorted(delta.removed) == ["3", "4"]
+
+
+def test_missing_old_or_future_since_gets_the_full_table():
+    clock = Clock()
+    state = QueueState(history=60, clock=clock)
+    state.replace([row("1"), row("2")], clock.now)
+    first = state.version
+    for since in (None, 0, first - 5, state.version + 1, 10**17):
+        answer = state.changes(since)
+        assert answer.full and ids(answer.rows) == ["1", "2"], since
+    # changes older than the history are forgotten: that since is too old now
+    clock.now += 30
+    state.replace([row("1")], clock.now)
+    assert not state.changes(first).full
+    clock.now += 100
+    state.replace([row("1"), row("5")], clock.now)
+    answer = state.changes(first)
+    assert answer.full and ids(answer.rows) == ["1", "5"]
+    assert not state.changes(state.version - 1).full
+
+
+def test_a_restarted_table_never_takes_an_old_version_for_its_own():
+    clock = Clock()
+    old = QueueState(clock=clock)
+    for n in range(50):
+        clock.now += 1
+        old.replace([row(str(n))], clock.now)
+    clock.now += 1
+    new = QueueState(clock=clock)
+    new.replace([row("7")], clock.now)
+    assert old.version < new.floor
+    assert new.changes(old.version).full
+
+
+def test_apply_deltas_from_elsewhere_and_requeued_jobs():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    state.replace([row("1"), row("2")], clock.now)
+    v1 = state.version
+    state.apply([row("3"), row("1")], ["2", "nope"], clock.now)  # row 1 unchanged
+    delta = state.changes(v1)
+    assert ids(delta.rows) == ["3"] and delta.removed == ["2"]
+    v2 = state.version
+    state.apply([row("2", state="RUNNING")], [], clock.now)  # back (requeued): a change
+    delta = state.changes(v2)
+    assert ids(delta.rows) == ["2"] and delta.removed == []
+    assert state.apply([], [], clock.now) is False
+
+
+def test_a_filter_keeps_one_users_jobs_and_removals():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    state.replace([row("1", "alice"), row("2", "bob")], clock.now)
+    v1 = state.version
+    state.replace([row("3", "bob"), row("4", "alice")], clock.now)
+    alice = state.changes(v1, lambda r: r[JOB_COLUMNS.index("user")] == "alice")
+    assert ids(alice.rows) == ["4"] and alice.removed == ["1"]
+    full = state.changes(None, lambda r: r[JOB_COLUMNS.index("user")] == "alice")
+    assert full.full and ids(full.rows) == ["4"]
+
+
+def test_when_most_of_the_queue_changed_the_answer_is_full():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    state.replace([row(str(n)) for n in range(3000)], clock.now)
+    v1 = state.version
+    state.replace([row(str(n), state="RUNNING") for n in range(3000)], clock.now)
+    assert state.changes(v1).full
+
+
+@pytest.mark.parametrize("fmt", ["objects", "columns"])
+def test_both_formats_decode_to_the_same_jobs(fmt):
+    clock = Clock()
+    state = QueueState(clock=clock)
+    rows = [
+        row("1", "alice", work_dir_path="a", time_limit=3600, nodes=1),
+        row("2_1", "bob", array_job_id="2", array_task_id="1", time_limit=None, name='quo"te ü'),
+        row("2_2", "bob", array_job_id="2", array_task_id="2", time_limit=None),
+    ]
+    state.replace(rows, clock.now)
+    body = encode(state.changes(None), JOB_COLUMNS, fmt, {"user": "alice"})
+    answer = json.loads(body)
+    assert answer["full"] is True and answer["user"] == "alice" and answer["removed"] == []
+    columns, decoded = decode(answer)
+    jobs = [dict(zip(columns, values)) for values in decoded]
+    assert jobs == [dict(zip(JOB_COLUMNS, r)) for r in rows]
+    if fmt == "columns":
+        assert answer["values"]["user"] == ["alice", "bob"]
+        assert all(isinstance(v, int) for v in (answer["jobs"][1][JOB_COLUMNS.index("user")],))
+
+
+def test_compact_full_answer_is_much_smaller_and_gzip_pays():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    rows = [
+        row(str(100000 + n), f"user{n % 50}", "PENDING", account="proj", partition="debug", qos="normal",
+            time_limit=3600, nodes=1, submit_time=1_800_000_000 + n, stdout="/home/x/slurm-%j.out",
+            stderr="/home/x/slurm-%j.out", reason="Priority")
+        for n in range(20000)
+    ]  # fmt: skip
+    state.replace(rows, clock.now)
+    objects = encode(state.changes(None), JOB_COLUMNS, "objects")
+    columns = encode(state.changes(None), JOB_COLUMNS, "columns")
+    assert len(columns) < len(objects) / 4
+    assert len(gzip.compress(columns)) < len(columns) / 3
+
+
+def test_fragment_rows_decode_only_new_fragments():
+    rows = FragmentRows(["id", "state"])
+    a, b = b'{"id":"1","state":"PENDING"}', b'{"id":"2","state":"RUNNING"}'
+    first = rows.rows([a, b])
+    assert first == [("1", "PENDING"), ("2", "RUNNING")]
+    again = rows.rows([a])
+    assert again[0] is first[0]
+
+
+@pytest.mark.parametrize("raw", ["x", "-1", "1.5", "", " 1", "1e3", "١", "9" * 19])
+def test_since_must_be_a_non_negative_integer(raw):
+    with pytest.raises(ValueError):
+        parse_since(raw)
+
+
+def test_since_values():
+    assert parse_since(None) is None and parse_since("0") == 0 and parse_since("1796238532123") == 1796238532123
