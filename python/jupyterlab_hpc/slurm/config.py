@@ -1,5 +1,6 @@
 """Site configuration of the Slurm feature (``c.Slurm.*``)."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -100,6 +101,30 @@ class Slurm(Configurable):
     @default("runs_store_path")
     def _default_runs_store_path(self):
         return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "slurm_runs.json")
+
+    queue_service_url = Unicode(
+        help="URL of the center's queue service (docs/queue-service.md), e.g. "
+        "'http://hub.example.org:8790/services/hpc-queue/': the job list comes from it, one squeue for "
+        "everybody. Default: $JUPYTERLAB_HPC_QUEUE_SERVICE_URL (the hub config sets it); empty: this "
+        "server runs its own squeue.",
+    ).tag(config=True)
+    queue_service_timeout = Float(
+        40.0, help="Seconds to wait for the queue service (it may be reading the queue) before using squeue."
+    ).tag(config=True)
+    queue_service_retry = Float(
+        30.0, help="After the queue service failed, seconds of this server's own squeue before asking it again."
+    ).tag(config=True)
+    queue_history = Float(
+        900.0, help="Seconds of changes kept for the browser's deltas (GET jobs?since=); older: a full answer."
+    ).tag(config=True)
+    compress_min_bytes = Int(
+        65536, help="Job list answers at least this big are gzipped for browsers that accept it (0: never)."
+    ).tag(config=True)
+    compress_level = Int(1, help="gzip level of compressed answers (1 fastest .. 9 smallest).").tag(config=True)
+
+    @default("queue_service_url")
+    def _default_queue_service_url(self):
+        return os.environ.get("JUPYTERLAB_HPC_QUEUE_SERVICE_URL", "")
 
     @default("user_templates_path")
     def _default_user_templates_path(self):

@@ -19,6 +19,7 @@ from ..offload import blocking
 from ..validate import RootPaths
 from . import submit
 from .errors import NoAccounting
+from .feed import QueueFeed
 from .ids import check_job_id, check_job_ids
 from .interface import SlurmBackend
 from .output import read_output
@@ -26,6 +27,7 @@ from .records import ACTIONS, SCOPES
 from .runs.handlers import run_routes
 from .sacct import ENDED_STATES, STATE_GROUPS
 from .templates import Templates
+from .wire import FORMATS, accepts_gzip, compress, parse_since
 
 # A script of up to MAX_SCRIPT_BYTES, as JSON text: escaping can double its size (newlines,
 # quotes, backslashes) and more for control characters; the options add little.
@@ -49,6 +51,8 @@ class StatusHandler(SlurmHandler):
 
 
 class JobsHandler(SlurmHandler):
+    feed: QueueFeed
+
     def compute_etag(self):
         # Tornado would hash the whole answer (tens of MB for a big queue) for an ETag nobody uses.
         return None
@@ -59,20 +63,50 @@ class JobsHandler(SlurmHandler):
         scope = self.get_query_argument("scope", "mine")
         if scope not in SCOPES:
             raise errors.InvalidInput(f"Unknown scope '{scope[:40]}'; use 'mine' or 'all'.")
+        try:
+            since = parse_since(self.get_query_argument("since", None))
+        except ValueError as error:
+            raise errors.InvalidInput(str(error)) from None
+        fmt = self.get_query_argument("format", "objects")
+        if fmt not in FORMATS:
+            raise errors.InvalidInput(f"Unknown format '{fmt[:40]}'; use 'objects' or 'columns'.")
+        if since is None and fmt == "objects":
+            await self.full_list(scope)
+        else:
+            await self.changes(scope, since, fmt)
+
+    async def full_list(self, scope):
+        """The first contract: every job as an object, streamed while squeue prints."""
         self.set_header("Content-Type", "application/json")
         stream = JobStream(self)
-        jobs = await self.backend.list_jobs(scope, stream.send)  # type: ignore[arg-type]
+        jobs = await self.feed.job_list(scope, stream.send)
         if stream.started:
             self.finish(jobs.tail())
         else:
             self.finish(jobs.to_json())
+
+    async def changes(self, scope, since, fmt):
+        """Versions: what changed since ``since`` (docs/slurm-api.md); the last good table with
+        the error's status and message when the queue cannot be read now."""
+        status, body = await self.feed.answer(scope, since, fmt)
+        config = self.backend.config
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        if config.compress_min_bytes and len(body) >= config.compress_min_bytes:
+            self.set_header("Vary", "Accept-Encoding")
+            if accepts_gzip(self.request.headers.get("Accept-Encoding", "")):
+                body = await blocking(compress, body, config.compress_level)
+                self.set_header("Content-Encoding", "gzip")
+        self.finish(body)
 
     @web.authenticated
     @authorized
     async def post(self):
         body = self.json_body()
         submission = await blocking(submit.plan, body, self.paths, self.backend.config.submit_flags)
-        self.reply(await self.backend.submit(submission), 201)
+        submitted = await self.backend.submit(submission)
+        self.feed.touched()
+        self.reply(submitted, 201)
 
 
 class JobStream:
@@ -106,6 +140,7 @@ class ActionsHandler(SlurmHandler):
             raise errors.InvalidInput(f"Unknown action {action!r:.40}; use one of {', '.join(ACTIONS)}.")
         ids = check_job_ids(body.get("ids"))
         results = await self.backend.act(action, ids)
+        self.feed.touched()
         self.reply({"results": [result.to_json() for result in results]})
 
 
@@ -124,6 +159,7 @@ class JobHandler(SlurmHandler):
     async def delete(self, job_id):
         job_id = check_job_id(job_id)
         (result,) = await self.backend.act("cancel", [job_id])
+        self.feed.touched()
         if not result.ok:
             raise (result.error or errors.BackendFailed)(result.message)
         self.reply(result.to_json())
@@ -285,16 +321,19 @@ class ClusterHandler(SlurmHandler):
 
 def setup_handlers(serverapp, config):
     backend = config.backend_class(config, root_dir=serverapp.root_dir)
+    feed = QueueFeed(backend, config)
+    if feed.uses_service:
+        serverapp.log.info("jupyterlab-hpc: the job list comes from the queue service at %s", config.queue_service_url)
     templates = Templates(config.templates, config.user_templates_path, config.submit_flags, config.max_user_templates)
     add_feature_handlers(
         serverapp,
         "slurm",
         [
             ("status", StatusHandler, {"backend": backend}),
-            ("jobs", JobsHandler, {"backend": backend, "max_body_size": MAX_SCRIPT_BODY}),
-            ("jobs/actions", ActionsHandler, {"backend": backend}),
+            ("jobs", JobsHandler, {"backend": backend, "feed": feed, "max_body_size": MAX_SCRIPT_BODY}),
+            ("jobs/actions", ActionsHandler, {"backend": backend, "feed": feed}),
             ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
-            ("jobs/([^/]+)", JobHandler, {"backend": backend}),
+            ("jobs/([^/]+)", JobHandler, {"backend": backend, "feed": feed}),
             ("partitions", PartitionsHandler, {"backend": backend}),
             ("templates", TemplatesHandler, {"templates": templates, "max_body_size": MAX_SCRIPT_BODY}),
             ("templates/(.+)", TemplateHandler, {"templates": templates}),
