@@ -58,6 +58,11 @@ class Coalescer:
             return entry[1].result()
         return None
 
+    def cancel(self) -> None:
+        """Stop the calls still running (their commands are killed): the owner is going away."""
+        for _, task in self._entries.values():
+            task.cancel()
+
     def invalidate(self) -> None:
         """Forget finished results (after an action the next list asks Slurm again)."""
         self._entries = {key: entry for key, entry in self._entries.items() if not entry[1].done()}

@@ -145,6 +145,7 @@ class CliBackend(SlurmBackend):
         else:
             result = await self._run("scontrol", [action, *ids])
         self.job_lists.invalidate()
+        self.queue_changed()
         return per_id_results(action, ids, result)
 
     async def partitions(self) -> list[Partition]:
@@ -199,6 +200,7 @@ class CliBackend(SlurmBackend):
             "sbatch", argv, stdin=submission.script.encode("utf-8"), cwd=submission.cwd, epoch_times=False
         )
         self.job_lists.invalidate()
+        self.queue_changed()
         match = re.search(r"^(\d+)(?:;(\S+))?\s*$", result.stdout, re.MULTILINE)
         if not result.ok or not match:
             raise SlurmRefused(first_lines(result.stderr) or first_lines(result.stdout) or "sbatch failed")

@@ -59,6 +59,7 @@ class QueueFeed:
         self._acted_at: float | None = None
         relative = RootPaths(backend.root_dir).api_text if backend.root_dir else (lambda path: None)
         self._relative = _memo(relative)
+        backend.queue_listeners.append(self.touched)
 
     @property
     def uses_service(self) -> bool:

@@ -104,9 +104,7 @@ class JobsHandler(SlurmHandler):
     async def post(self):
         body = self.json_body()
         submission = await blocking(submit.plan, body, self.paths, self.backend.config.submit_flags)
-        submitted = await self.backend.submit(submission)
-        self.feed.touched()
-        self.reply(submitted, 201)
+        self.reply(await self.backend.submit(submission), 201)
 
 
 class JobStream:
@@ -140,7 +138,6 @@ class ActionsHandler(SlurmHandler):
             raise errors.InvalidInput(f"Unknown action {action!r:.40}; use one of {', '.join(ACTIONS)}.")
         ids = check_job_ids(body.get("ids"))
         results = await self.backend.act(action, ids)
-        self.feed.touched()
         self.reply({"results": [result.to_json() for result in results]})
 
 
@@ -159,7 +156,6 @@ class JobHandler(SlurmHandler):
     async def delete(self, job_id):
         job_id = check_job_id(job_id)
         (result,) = await self.backend.act("cancel", [job_id])
-        self.feed.touched()
         if not result.ok:
             raise (result.error or errors.BackendFailed)(result.message)
         self.reply(result.to_json())
@@ -331,9 +327,9 @@ def setup_handlers(serverapp, config):
         [
             ("status", StatusHandler, {"backend": backend}),
             ("jobs", JobsHandler, {"backend": backend, "feed": feed, "max_body_size": MAX_SCRIPT_BODY}),
-            ("jobs/actions", ActionsHandler, {"backend": backend, "feed": feed}),
+            ("jobs/actions", ActionsHandler, {"backend": backend}),
             ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
-            ("jobs/([^/]+)", JobHandler, {"backend": backend, "feed": feed}),
+            ("jobs/([^/]+)", JobHandler, {"backend": backend}),
             ("partitions", PartitionsHandler, {"backend": backend}),
             ("templates", TemplatesHandler, {"templates": templates, "max_body_size": MAX_SCRIPT_BODY}),
             ("templates/(.+)", TemplateHandler, {"templates": templates}),

@@ -48,6 +48,14 @@ class SlurmBackend(abc.ABC):
     def __init__(self, config: Slurm, root_dir: str | None = None):
         self.config = config
         self.root_dir = root_dir
+        #: Called after each submission or action (the job list's reader then asks for a queue
+        #: read after it: a fresh squeue, or the queue service's next one).
+        self.queue_listeners: list[Callable[[], None]] = []
+
+    def queue_changed(self) -> None:
+        """A backend calls this after it submitted or acted on jobs."""
+        for listener in self.queue_listeners:
+            listener()
 
     @abc.abstractmethod
     async def status(self) -> Status:

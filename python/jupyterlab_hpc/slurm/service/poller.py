@@ -118,6 +118,7 @@ class QueuePoller:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
+            self.backend.job_lists.cancel()  # a squeue still running is killed, not left behind
             try:
                 await self._task
             except asyncio.CancelledError:
