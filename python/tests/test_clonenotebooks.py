@@ -477,7 +477,7 @@ def test_a_notebook_replaced_by_a_named_pipe_is_not_waited_for(shared, fifo):
     (shared / "intro.ipynb").unlink()
     pipe = fifo(shared / "intro.ipynb")
     card = source._read(pipe, "intro.ipynb", stat)  # as if the scan had seen the notebook
-    assert "named pipe" in card["error"]
+    assert card["error"] == "This file cannot be read." and "named pipe" in card["error_detail"]
     with pytest.raises(errors.InvalidNotebook, match="named pipe"):
         read_notebook(pipe, 50_000)
 
@@ -522,8 +522,8 @@ async def test_deeply_nested_notebooks_are_invalid_and_the_others_still_list(api
     code, data = await api("clone", "notebooks")
     assert code == 200, data
     cards = {n["path"]: n for n in data["notebooks"] if n["source"] == "shared"}
-    assert "nested more than" in cards["deep.ipynb"]["error"]
-    assert "nested more than" in cards["deeper-metadata.ipynb"]["error"]
+    assert "nested more than" in cards["deep.ipynb"]["error_detail"]
+    assert "nested more than" in cards["deeper-metadata.ipynb"]["error_detail"]
     assert "intro.ipynb" in cards and any(n["source"] == "tut" for n in data["notebooks"])
     for name in ("deep.ipynb", "deeper-metadata.ipynb"):
         code, body = await api("clone", "preview", params={"source": "shared", "path": name})
@@ -565,3 +565,102 @@ async def test_data_files_are_never_copied_through_a_link_out_of_the_root(api, j
     assert code == 403 and "outside the Jupyter root" in body["message"]
     assert list(outside.iterdir()) == []
     assert not (jp_root_dir / "gallery" / "shared" / "intro.ipynb").exists()
+
+
+async def test_listing_says_which_files_are_not_notebooks(api, shared):
+    """Broken files are found when listing: a short message for the card, the technical reason apart."""
+    (shared / "not-a-notebook.ipynb").write_text(json.dumps({"hello": "world"}))
+    write_nb(
+        shared / "markup.ipynb",
+        [new_markdown_cell("# <img src=x onerror=alert(1)> Markup <b>title</b>\n\nA <i>b</i> c.")],
+    )
+    cards = {n["path"]: n for n in (await listing(api, source="shared"))["notebooks"]}
+    for path, detail in [
+        ("bad.ipynb", "Not valid JSON"),
+        ("invalid.ipynb", "Not valid for nbformat 4"),
+        ("not-a-notebook.ipynb", "not a Jupyter notebook"),
+    ]:
+        assert cards[path]["error"] == "This file is not a valid notebook.", path
+        assert detail in cards[path]["error_detail"], (path, cards[path]["error_detail"])
+    assert "size limit" in cards["big.ipynb"]["error"]
+    assert "error" not in cards["intro.ipynb"] and "error_detail" not in cards["intro.ipynb"]
+    # a heading with markup is a title in words
+    assert cards["markup.ipynb"]["title"] == "Markup title"
+    assert cards["markup.ipynb"]["description"] == "A b c."
+
+
+async def test_plan_offers_folder_name_kernel_and_copies(api, jp_root_dir):
+    code, plan = await api("clone", "plan", params={"source": "shared", "path": "intro.ipynb"})
+    assert code == 200, plan
+    assert (plan["target_dir"], plan["default_dir"], plan["name"], plan["copies"]) == (
+        "gallery/shared",
+        "gallery/shared",
+        "intro.ipynb",
+        [],
+    )
+    assert plan["kernel"]["name"] == "python3" and plan["kernel"]["installed"] is True
+    assert 'The source "Shared" sets this kernel' in plan["kernel"]["reason"]
+    assert plan["parameters"] == []
+    # the git source asks for a kernel this server does not have: the copy keeps the notebook's own
+    code, plan = await api("clone", "plan", params={"source": "tut", "path": "analysis.ipynb"})
+    assert code == 200
+    assert plan["kernel"]["name"] == "python3" and plan["kernel"]["installed"] is True
+    assert '"no-such-kernel", which this server does not have; the copy keeps' in plan["kernel"]["reason"]
+
+    # two copies: the plan counts them and offers the next free name
+    for _ in range(2):
+        code, result = await api("clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb"})
+        assert code == 201
+    assert result["kernel_choice"]["name"] == "python3"
+    _, plan = await api("clone", "plan", params={"source": "shared", "path": "intro.ipynb"})
+    assert plan["copies"] == ["gallery/shared/intro.ipynb", "gallery/shared/intro-Copy1.ipynb"]
+    assert plan["name"] == "intro-Copy2.ipynb"
+
+
+async def test_clone_with_a_name_and_a_remembered_folder(api, jp_root_dir):
+    body = {"source": "shared", "path": "intro.ipynb", "target_dir": "mine/studies", "name": "my study"}
+    code, result = await api("clone", "clone", method="POST", body=body)
+    assert code == 201, result
+    assert result["path"] == "mine/studies/my study.ipynb"
+    # the folder is remembered for this source (not for the others)
+    _, plan = await api("clone", "plan", params={"source": "shared", "path": "intro.ipynb"})
+    assert (plan["target_dir"], plan["default_dir"]) == ("mine/studies", "gallery/shared")
+    _, other = await api("clone", "plan", params={"source": "tut", "path": "analysis.ipynb"})
+    assert other["target_dir"] == "gallery/tut"
+    # a name the user typed is never suffixed: an existing file is a conflict, and nothing is written
+    before = files_under(jp_root_dir)
+    code, error = await api("clone", "clone", method="POST", body=body)
+    assert code == 409 and "already exists" in error["message"]
+    assert files_under(jp_root_dir) == before
+    # back to the site's folder: forgotten again
+    body.update(target_dir="gallery/shared", name="again")
+    code, _ = await api("clone", "clone", method="POST", body=body)
+    assert code == 201
+    _, plan = await api("clone", "plan", params={"source": "shared", "path": "intro.ipynb"})
+    assert plan["target_dir"] == "gallery/shared"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "  ", "../x.ipynb", "a/b.ipynb", ".hidden.ipynb", "x" * 300],
+)
+async def test_bad_clone_names_write_nothing(api, jp_root_dir, name):
+    before = files_under(jp_root_dir)
+    code, error = await api(
+        "clone", "clone", method="POST", body={"source": "shared", "path": "intro.ipynb", "name": name}
+    )
+    assert code == 400, error
+    assert files_under(jp_root_dir) == before
+
+
+def test_strip_tags_keeps_comparisons_and_stays_linear():
+    from jupyterlab_hpc.clonenotebooks.metadata import strip_tags
+
+    assert " ".join(strip_tags("<img src=x onerror=alert(1)> Beamline <b>quick</b> look").split()) == (
+        "Beamline quick look"
+    )
+    assert strip_tags("a < b and c > d, x<3") == "a < b and c > d, x<3"
+    assert strip_tags("<!-- note --> text").strip() == "text"
+    # many '<' and no '>': each looks at a bounded window only
+    text = "<a" * 200_000
+    assert strip_tags(text) == text

@@ -131,6 +131,25 @@ def check_parameters(value: Any) -> dict[str, Any]:
     return value
 
 
+MAX_NAME = 255
+
+
+def check_file_name(name: Any) -> str:
+    """The clone's file name as the user typed it: one name (no folder), ``.ipynb`` added if missing."""
+    if not isinstance(name, str) or not name.strip():
+        raise errors.InvalidInput("Give the copy a file name.")
+    name = name.strip()
+    if "/" in name or "\\" in name or "\x00" in name or name in {".", ".."}:
+        raise errors.InvalidInput("The file name must be a name only, without a folder (choose the folder above).")
+    if name.startswith("."):
+        raise errors.InvalidInput("The file name must not start with a dot (such files are hidden).")
+    if not name.endswith(".ipynb"):
+        name += ".ipynb"
+    if len(name.encode()) > MAX_NAME:
+        raise errors.InvalidInput(f"The file name is longer than {MAX_NAME} bytes.")
+    return name
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -156,23 +175,132 @@ class Cloner:
             return None
         return {"name": name, "display_name": spec.display_name, "language": spec.language}
 
+    def kernel_choice(self, source: DirectorySource, nb: dict[str, Any]) -> dict[str, Any]:
+        """The kernel a clone gets and why, in words for the clone dialog.
+
+        The source's kernel wins when this server has it; otherwise the clone
+        keeps the notebook's own kernelspec (which JupyterLab may not have either).
+        """
+        own = (nb.get("metadata") or {}).get("kernelspec") or {}
+        own_name = own.get("name") if isinstance(own, dict) and isinstance(own.get("name"), str) else None
+        wanted = self.kernelspec(source.kernel)
+        if wanted:
+            return {
+                "name": wanted["name"],
+                "display_name": wanted["display_name"],
+                "installed": True,
+                "reason": f'The source "{source.name}" sets this kernel for its notebooks.',
+            }
+        installed = self.kernelspec(own_name)
+        if source.kernel:
+            reason = f'The source asks for the kernel "{source.kernel}", which this server does not have'
+            reason += (
+                "; the copy keeps the notebook's own kernel."
+                if installed
+                else (f', nor the notebook\'s own kernel "{own_name}"' if own_name else ", and the notebook names none")
+                + ": JupyterLab will ask you to choose one when you open the copy."
+            )
+        elif installed:
+            reason = "The notebook's own kernel."
+        elif own_name:
+            reason = (
+                f'The notebook asks for the kernel "{own_name}", which this server does not have: '
+                "JupyterLab will ask you to choose one when you open the copy."
+            )
+        else:
+            reason = "The notebook names no kernel: JupyterLab will ask you to choose one when you open the copy."
+        display = installed["display_name"] if installed else (own.get("display_name") if own_name else None)
+        return {
+            "name": own_name,
+            "display_name": display if isinstance(display, str) else own_name,
+            "installed": bool(installed),
+            "reason": reason,
+        }
+
+    def default_dir(self, source: DirectorySource) -> str:
+        return self.config.clone_dir.replace("{source}", source.id)
+
+    def remembered_dir(self, source: DirectorySource) -> str:
+        """The folder this user last cloned this source's notebooks into, else the site's clone folder."""
+        data = self.records.read()
+        saved = (data.get("destinations") or {}) if isinstance(data, dict) else {}
+        folder = saved.get(source.id) if isinstance(saved, dict) else None
+        return folder if isinstance(folder, str) else self.default_dir(source)
+
+    def _remember_dir(self, source: DirectorySource, folder: str) -> None:
+        def save(data: dict[str, Any]) -> None:
+            saved = data.get("destinations")
+            if not isinstance(saved, dict):
+                saved = data["destinations"] = {}
+            if folder == self.default_dir(source):
+                saved.pop(source.id, None)
+            else:
+                saved[source.id] = folder
+
+        try:
+            self.records.update(save)
+        except (errors.Unavailable, AttributeError, TypeError) as error:
+            log.warning("jupyterlab-hpc gallery: could not remember the clone folder: %s", error)
+
+    def copies(self, source: DirectorySource, path: str) -> list[str]:
+        """The user's clones of this notebook still on disk."""
+        return self.annotations([{"source": source.id, "path": path, "version": None}])[0][0]
+
+    def plan(self, source: DirectorySource, path: str, target_dir: str | None = None) -> dict[str, Any]:
+        """What the clone dialog offers: folder (remembered), a free file name, the kernel and why, copies."""
+        disk = source.resolve(path)
+        nb = read_notebook(disk, source.max_size)
+        folder = target_dir if target_dir else self.remembered_dir(source)
+        try:
+            dest = self.target_dir(source, folder)
+        except (errors.Conflict, errors.Forbidden):
+            if target_dir:
+                raise
+            folder = self.default_dir(source)  # the remembered folder became unusable
+            dest = self.target_dir(source, folder)
+        return {
+            "target_dir": folder,
+            "default_dir": self.default_dir(source),
+            "name": self._free_name(dest, disk.name),
+            "kernel": self.kernel_choice(source, nb),
+            "copies": self.copies(source, path),
+            "parameters": parameters_of(nb),
+        }
+
+    @staticmethod
+    def _free_name(dest_dir: Path, name: str) -> str:
+        """``name`` if no file has it in ``dest_dir`` yet, else the next ``stem-CopyN.ipynb``."""
+        stem, suffix = os.path.splitext(name)
+        for n in range(10000):
+            candidate = name if n == 0 else f"{stem}-Copy{n}{suffix}"
+            if not (dest_dir / candidate).exists():
+                return candidate
+        return name
+
     def target_dir(self, source: DirectorySource, target_dir: str | None) -> Path:
-        text = target_dir if target_dir else self.config.clone_dir.replace("{source}", source.id)
+        text = target_dir if target_dir else self.default_dir(source)
         disk = self.root.to_disk(text or ".", "target_dir")
         if disk.exists() and not disk.is_dir():
             raise errors.Conflict(f"'{text}' exists and is not a folder.")
         return disk
 
     def clone(
-        self, source: DirectorySource, path: str, target_dir: str | None = None, parameters: Any = None
+        self,
+        source: DirectorySource,
+        path: str,
+        target_dir: str | None = None,
+        parameters: Any = None,
+        name: str | None = None,
     ) -> dict[str, Any]:
         parameters = check_parameters(parameters)
+        name = check_file_name(name) if name is not None else None
         disk = source.resolve(path)
         nb = read_notebook(disk, source.max_size)
         data_files = self._data_files(source, disk, source.declared_data(path, nb))
         dest_dir = self.target_dir(source, target_dir)
         self._check_targets(data_files, dest_dir)
 
+        choice = self.kernel_choice(source, nb)
         kernel = self.kernelspec(source.kernel)
         if kernel:
             nb.metadata["kernelspec"] = kernel
@@ -192,7 +320,10 @@ class Cloner:
             dest_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise errors.Forbidden(f"Cannot create the folder {self.root.to_api(dest_dir)}: {error.strerror}") from None
-        target = self._write_new(dest_dir, disk.name, text)
+        if name is None:
+            target = self._write_new(dest_dir, disk.name, text)
+        else:  # the name the user typed: theirs exactly, or a conflict to resolve in the dialog
+            target = self._write_new(dest_dir, name, text, suffix=False)
         copied = self._copy_data(data_files, dest_dir)
         api_path = self.root.to_api(target) or target.name
         record = {
@@ -207,9 +338,12 @@ class Cloner:
         except (errors.Unavailable, AttributeError, TypeError) as error:
             # the clone exists and is what the user asked for; only the update marker will miss it
             log.warning("jupyterlab-hpc gallery: could not record the clone %s: %s", api_path, error)
+        if target_dir:
+            self._remember_dir(source, target_dir)
         return {
             "path": api_path,
             "kernel": kernel["name"] if kernel else None,
+            "kernel_choice": choice,
             "data_files": copied,
             "provenance": provenance,
         }
@@ -266,14 +400,19 @@ class Cloner:
                 raise errors.Forbidden(f"The data file '{rel}' would be copied outside the Jupyter root directory.")
 
     @staticmethod
-    def _write_new(dest_dir: Path, name: str, text: str) -> Path:
-        """Create ``name``, else ``stem-Copy1.ipynb``, ``stem-Copy2.ipynb``...: never an existing file."""
-        stem, suffix = os.path.splitext(name)
-        for n in range(10000):
-            target = dest_dir / (name if n == 0 else f"{stem}-Copy{n}{suffix}")
+    def _write_new(dest_dir: Path, name: str, text: str, suffix: bool = True) -> Path:
+        """Create ``name``, else ``stem-Copy1.ipynb``, ``stem-Copy2.ipynb``...: never an existing file.
+
+        With ``suffix=False`` an existing ``name`` is a Conflict instead.
+        """
+        stem, ext = os.path.splitext(name)
+        for n in range(10000 if suffix else 1):
+            target = dest_dir / (name if n == 0 else f"{stem}-Copy{n}{ext}")
             try:
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             except FileExistsError:
+                if not suffix:
+                    raise errors.Conflict(f"{name} already exists in that folder: choose another name.") from None
                 continue
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

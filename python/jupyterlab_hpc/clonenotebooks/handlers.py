@@ -166,6 +166,21 @@ class ParametersHandler(CloneHandler):
         self.reply(await blocking(load))
 
 
+class PlanHandler(CloneHandler):
+    """``plan?source=&path=&target_dir=``: what the clone dialog offers before anything is written."""
+
+    @web.authenticated
+    @authorized
+    async def get(self):
+        source_id, path = self.query("source"), self.query("path")
+        target_dir = self.get_query_argument("target_dir", None) or None
+
+        def plan():
+            return self.cloner.plan(self.registry.get(source_id), path, target_dir)
+
+        self.reply(await blocking(plan))
+
+
 class CloneNotebookHandler(CloneHandler):
     @web.authenticated
     @authorized
@@ -174,9 +189,11 @@ class CloneNotebookHandler(CloneHandler):
         source_id = require_str(body, "source")
         path = require_str(body, "path")
         target_dir = require_str(body, "target_dir", optional=True)
+        name = require_str(body, "name", optional=True)
 
         def clone():
-            return self.cloner.clone(self.registry.get(source_id), path, target_dir, body.get("parameters"))
+            source = self.registry.get(source_id)
+            return self.cloner.clone(source, path, target_dir, body.get("parameters"), name=name)
 
         self.reply(await blocking(clone), 201)
 
@@ -234,6 +251,7 @@ def setup_handlers(serverapp, config):
             ("notebooks", NotebooksHandler, kwargs),
             ("preview", PreviewHandler, kwargs),
             ("parameters", ParametersHandler, kwargs),
+            ("plan", PlanHandler, kwargs),
             ("clone", CloneNotebookHandler, kwargs),
             ("link", LinkHandler, {"registry": registry}),
         ],

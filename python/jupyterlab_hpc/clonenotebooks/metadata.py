@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import nbformat
+from nbformat.validator import ValidationError, get_validator
+
 MAX_DESCRIPTION = 400
+#: Longest HTML tag dropped from a title or a description (``# <img src=x> Title``).
+MAX_TAG = 500
+#: what a card says about a file that cannot be used; the technical reason goes in ``error_detail``
+NOT_A_NOTEBOOK = "This file is not a valid notebook."
 #: Characters of a Markdown cell looked at for a title and a description: they are at its top,
 #: and a cell of megabytes (pasted data, an embedded image) must not cost more than this.
 MAX_CELL_CHARS = 10_000
@@ -74,6 +81,56 @@ def strip_links(text: str) -> str:
             i = close + 1
 
 
+def strip_tags(text: str) -> str:
+    """HTML tags (``<img src=x>``, ``<b>``, ``</b>``) become a space, in one pass: the card shows text only.
+
+    A ``<`` not followed by a letter, ``/`` or ``!``, or without a ``>`` within
+    ``MAX_TAG`` characters, is kept (``a < b``): each ``<`` costs at most that window.
+    """
+    out: list[str] = []
+    i = 0
+    while True:
+        start = text.find("<", i)
+        if start < 0:
+            out.append(text[i:])
+            return "".join(out)
+        after = text[start + 1 : start + 2]
+        end = text.find(">", start + 1, start + 2 + MAX_TAG) if after.isalpha() or after in "/!" and after else -1
+        if end < 0:
+            out.append(text[i : start + 1])
+            i = start + 1
+            continue
+        out.append(text[i:start])
+        out.append(" ")
+        i = end + 1
+
+
+def notebook_problem(nb: Any) -> str | None:
+    """Why parsed JSON is not a usable notebook (nbformat's schema, as for preview and clone), or None.
+
+    Run at listing so that a broken card says so before anyone clicks Clone; the
+    schema check is fastjsonschema's (about 0.05 ms for a small notebook), and
+    the listing only re-reads notebooks that changed.
+    """
+    if not isinstance(nb, dict):
+        return "The file holds JSON, but not a JSON object."
+    if "cells" not in nb and "worksheets" not in nb:
+        return "The file holds JSON, but not a Jupyter notebook (it has no cells)."
+    major, minor = nb.get("nbformat"), nb.get("nbformat_minor", 0)
+    if not isinstance(major, int) or major not in nbformat.versions:
+        return f"Unsupported notebook format version: {major!r}."
+    if major != 4:
+        return None  # older formats are converted when read; checked then
+    if not isinstance(minor, int) or minor < 0:
+        return f"Unsupported notebook format minor version: {minor!r}."
+    try:
+        get_validator(4, min(minor, nbformat.v4.nbformat_minor)).validate(nb)
+    except ValidationError as error:
+        first = str(error).strip().splitlines()
+        return f"Not valid for nbformat 4: {first[0] if first else 'schema error'}"
+    return None
+
+
 def strip_inline_markup(text: str) -> str:
     """Drop ``**``, ``__``, ``*`` and backticks (the description is shown as plain text)."""
     return text.replace("`", "").replace("*", "").replace("__", "")
@@ -92,7 +149,7 @@ def title_and_description(cells: list[dict[str, Any]]) -> tuple[str | None, str]
                 if paragraph:
                     break
                 if title is None:
-                    title = heading
+                    title = " ".join(strip_tags(heading).split())
                 continue
             stripped = line.strip()
             if not stripped:
@@ -104,7 +161,7 @@ def title_and_description(cells: list[dict[str, Any]]) -> tuple[str | None, str]
             paragraph.append(stripped)
         if paragraph and title is not None:
             break
-    description = strip_inline_markup(strip_links(" ".join(paragraph)))
+    description = " ".join(strip_inline_markup(strip_links(strip_tags(" ".join(paragraph)))).split())
     if len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1].rstrip() + "…"
     return title, description

@@ -20,7 +20,7 @@ from .. import errors
 from ..safefile import read_regular
 from ..validate import check_path_text, has_control_chars, parse_json, redact_url
 from .git import GIT_PROTOCOLS, GitFailed, check_site_url, check_user_url, run_git
-from .metadata import describe
+from .metadata import NOT_A_NOTEBOOK, describe, notebook_problem
 
 log = logging.getLogger("jupyterlab_hpc")
 
@@ -199,17 +199,28 @@ class DirectorySource:
             "mtime_ns": stat.st_mtime_ns,
         }
         stem = Path(rel).stem
+        limit = f"{self.max_size / 1e6:.1f} MB"
         if stat.st_size > self.max_size:
-            info.update(describe({}, stem), error="Larger than the size limit of the gallery.")
+            info.update(describe({}, stem), error=f"Larger than the gallery's size limit ({limit}).")
             return info
         self.reads += 1
+        # A card says in plain words that the file cannot be used; the details are on demand.
         try:
             # O_NONBLOCK and a regular-file check: replaced by a named pipe since the scan, it must not hang
             nb = parse_json(read_regular(disk, self.max_size))
-            if not isinstance(nb, dict):
-                raise ValueError("not a JSON object")
-        except (OSError, ValueError, errors.TooLarge) as error:
-            info.update(describe({}, stem), error=f"Not a readable notebook: {error}")
+        except errors.TooLarge as error:
+            info.update(describe({}, stem), error=f"Larger than the gallery's size limit ({limit}).")
+            info["error_detail"] = str(error)
+            return info
+        except OSError as error:
+            info.update(describe({}, stem), error="This file cannot be read.", error_detail=str(error))
+            return info
+        except ValueError as error:
+            info.update(describe({}, stem), error=NOT_A_NOTEBOOK, error_detail=f"Not valid JSON: {error}")
+            return info
+        problem = notebook_problem(nb)
+        if problem:
+            info.update(describe(nb if isinstance(nb, dict) else {}, stem), error=NOT_A_NOTEBOOK, error_detail=problem)
             return info
         info.update(describe(nb, stem))
         return info
