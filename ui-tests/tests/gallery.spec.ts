@@ -31,6 +31,15 @@ function card(page: IJupyterLabPageFixture, path: string) {
   return page.locator(`.jp-hpc-Gallery-card[data-path="${path}"]`);
 }
 
+/** Clone a card through the dialog, accepting what it proposes. */
+async function cloneCard(page: IJupyterLabPageFixture, path: string) {
+  await card(page, path).locator('.jp-hpc-Gallery-clone').click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.locator('#jp-hpc-clone-name')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Clone' }).click();
+  await expect(dialog).toHaveCount(0);
+}
+
 function tab(page: IJupyterLabPageFixture, label: string) {
   return page.locator('#jp-main-dock-panel .lm-TabBar-tab', {
     has: page.locator('.lm-TabBar-tabLabel', {
@@ -64,7 +73,7 @@ test.describe('Notebook gallery', () => {
     await expect(hello).toContainText('Example notebooks');
     await expect(hello).toContainText('python3');
 
-    await hello.locator('.jp-hpc-Gallery-clone').click();
+    await cloneCard(page, 'hello-hpc.ipynb');
     await expect(tab(page, 'hello-hpc.ipynb')).toHaveClass(/lm-mod-current/);
     await expect(
       page.locator('.jp-NotebookPanel .jp-MarkdownOutput h1').first()
@@ -78,8 +87,8 @@ test.describe('Notebook gallery', () => {
     expect(provenance.cloned_at).toMatch(/Z$/);
 
     await tab(page, 'Notebook Gallery').click();
-    await expect(hello).toContainText('Your copies1');
-    await hello.locator('.jp-hpc-Gallery-clone').click();
+    await expect(hello).toContainText('You have 1 copy.');
+    await cloneCard(page, 'hello-hpc.ipynb');
     await expect(tab(page, 'hello-hpc-Copy1.ipynb')).toHaveClass(
       /lm-mod-current/
     );
@@ -112,7 +121,18 @@ test.describe('Notebook gallery', () => {
       .click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText(
-      'Clone "Scaling study" from Example notebooks into gallery/examples?'
+      'Your own copy of "Scaling study" from Example notebooks'
+    );
+    // plain words about what happens to the values
+    await expect(dialog).toContainText(
+      "Values you change are written into a new cell right after the notebook's parameters cell"
+    );
+    await expect(dialog).not.toContainText('papermill');
+    // a bad value is reported beside its field, and the dialog stays
+    await dialog.locator('#jp-hpc-param-repeat').fill('');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await expect(dialog.locator('#jp-hpc-param-repeat-error')).toContainText(
+      'Expected a whole number'
     );
     await dialog.locator('#jp-hpc-param-repeat').fill('5');
     await dialog.getByRole('button', { name: 'Clone' }).click();
@@ -132,8 +152,11 @@ test.describe('Notebook gallery', () => {
     const dialog = page.locator('.jp-Dialog');
     // JupyterLab loads afresh here: allow for a busy machine
     await expect(dialog).toContainText(
-      'Clone "Hello HPC" from Example notebooks into gallery/examples?',
+      'Your own copy of "Hello HPC" from Example notebooks',
       { timeout: 30000 }
+    );
+    await expect(dialog.locator('#jp-hpc-clone-dir')).toHaveValue(
+      'gallery/examples'
     );
     // the request is consumed: a reload does not ask again
     expect(page.url()).not.toContain('hpc-clone');
@@ -176,7 +199,7 @@ test.describe('Notebook gallery', () => {
     );
     await expect(report).toContainText('Group notebooks');
 
-    await report.locator('.jp-hpc-Gallery-clone').click();
+    await cloneCard(page, 'group-report.ipynb');
     await expect(tab(page, 'group-report.ipynb')).toHaveClass(/lm-mod-current/);
     const clonePath = 'gallery/user-group-notebooks/group-report.ipynb';
     const first = await content(page.request, clonePath);
@@ -191,6 +214,14 @@ test.describe('Notebook gallery', () => {
       'Update available'
     );
     await report.getByRole('button', { name: 'Get the new version' }).click();
+    // the dialog counts the copy the user has, and leaves it alone
+    await expect(page.locator('.jp-Dialog')).toContainText(
+      'You already have 1 copy of this notebook; it is not touched.'
+    );
+    await page
+      .locator('.jp-Dialog')
+      .getByRole('button', { name: 'Clone' })
+      .click();
     await expect(tab(page, 'group-report-Copy1.ipynb')).toHaveClass(
       /lm-mod-current/
     );
@@ -216,10 +247,127 @@ test.describe('Notebook gallery', () => {
     await openGallery(page);
     await card(page, 'hello-hpc.ipynb').click({ button: 'right' });
     const menu = page.locator('.lm-Menu');
-    await expect(menu.getByText('Clone', { exact: true })).toBeVisible();
+    await expect(menu.getByText('Clone…', { exact: true })).toBeVisible();
     await menu.getByText('Copy Link for Sharing').click();
     await expect(page.locator('.Toastify__toast').last()).toContainText(
       `Link copied: ${BASE}/hpc/clone/link?source=examples&path=hello-hpc.ipynb`
+    );
+  });
+
+  test('a fresh clone is not dirty, shows in the file browser, keeps its folder and name', async ({
+    page
+  }) => {
+    await openGallery(page);
+    await card(page, 'hello-hpc.ipynb')
+      .locator('.jp-hpc-Gallery-clone')
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    // which kernel the clone gets, and why
+    await expect(dialog.locator('.jp-hpc-Gallery-kernelChoice')).toContainText(
+      'Kernel: Python 3'
+    );
+    await expect(dialog.locator('.jp-hpc-Gallery-kernelChoice')).toContainText(
+      'The source "Example notebooks" sets this kernel'
+    );
+    // another folder and name
+    await dialog.locator('#jp-hpc-clone-dir').fill('gallery/mine');
+    await dialog.locator('#jp-hpc-clone-name').fill('first look.ipynb');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    const opened = tab(page, 'first look.ipynb');
+    await expect(opened).toHaveClass(/lm-mod-current/);
+    // revealed: the file browser is in its folder, the file selected
+    await expect(page.locator('#filebrowser .jp-BreadCrumbs')).toContainText(
+      'mine'
+    );
+    await expect(
+      page.locator('#filebrowser .jp-DirListing-item.jp-mod-selected')
+    ).toContainText('first look.ipynb');
+    // once its kernel is up the copy is still clean: closing asks nothing
+    await expect(
+      page.locator('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')
+    ).toHaveAttribute('data-status', 'idle', { timeout: 30000 });
+    await page.waitForTimeout(1000);
+    await expect(opened).not.toHaveClass(/jp-mod-dirty/);
+    expect(
+      await page.evaluate(
+        () => (window as any).jupyterapp.shell.currentWidget.context.model.dirty
+      )
+    ).toBe(false);
+    await opened.locator('.lm-TabBar-tabCloseIcon').click();
+    await expect(opened).toHaveCount(0);
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+
+    // the folder is remembered; the same name again is refused beside the field
+    await tab(page, 'Notebook Gallery').click();
+    await card(page, 'hello-hpc.ipynb')
+      .locator('.jp-hpc-Gallery-clone')
+      .click();
+    await expect(dialog.locator('#jp-hpc-clone-dir')).toHaveValue(
+      'gallery/mine'
+    );
+    await expect(dialog).toContainText('You already have 1 copy');
+    await dialog.locator('#jp-hpc-clone-name').fill('first look.ipynb');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await expect(dialog.locator('#jp-hpc-clone-name-error')).toContainText(
+      'already exists'
+    );
+    await expect(dialog.locator('#jp-hpc-clone-name')).toHaveAttribute(
+      'aria-invalid',
+      'true'
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(
+      await page.contents.fileExists('gallery/mine/first look.ipynb')
+    ).toBe(true);
+  });
+
+  test('broken files say so on their card; one preview tab; no broken images', async ({
+    page
+  }) => {
+    await openGallery(page);
+    const broken = card(page, 'broken/results-not-a-notebook.ipynb');
+    await expect(broken.locator('.jp-hpc-Gallery-cardError')).toContainText(
+      'This file is not a valid notebook.'
+    );
+    // the technical reason only on demand
+    const details = broken.locator('.jp-hpc-Gallery-cardError details');
+    await expect(details.locator('code')).not.toBeVisible();
+    await details.locator('summary').click();
+    await expect(details.locator('code')).toContainText(
+      'not a Jupyter notebook'
+    );
+    await expect(broken.locator('.jp-hpc-Gallery-clone')).toBeDisabled();
+    await expect(broken.locator('.jp-hpc-Gallery-clone')).toHaveCSS(
+      'cursor',
+      'not-allowed'
+    );
+    await expect(
+      card(page, 'broken/truncated.ipynb').locator('.jp-hpc-Gallery-cardError')
+    ).toContainText('This file is not a valid notebook.');
+
+    // the heading with markup is a plain title on its card
+    const markup = card(page, 'markup.ipynb');
+    await expect(markup.locator('.jp-hpc-Gallery-title')).toHaveText(
+      'Beamline quick look'
+    );
+    // two previews: one preview tab, showing the last
+    await markup.locator('.jp-hpc-Gallery-preview').click();
+    const preview = page.locator('.jp-hpc-GalleryPreview');
+    await expect(preview.locator('h1')).toContainText('Beamline');
+    await tab(page, 'Notebook Gallery').click();
+    await card(page, 'hello-hpc.ipynb')
+      .locator('.jp-hpc-Gallery-preview')
+      .click();
+    await expect(preview.locator('h1')).toHaveText(/Hello HPC/);
+    await expect(preview).toHaveCount(1);
+    await tab(page, 'Notebook Gallery').click();
+    await markup.locator('.jp-hpc-Gallery-preview').click();
+    await expect(preview.locator('h1')).toContainText('Beamline');
+    await expect(preview).toHaveCount(1);
+    // the image of the heading and the unreachable figure: no broken icons
+    await expect(preview.locator('img')).toHaveCount(0);
+    await expect(preview.locator('.jp-hpc-GalleryPreview-imageAlt')).toHaveText(
+      'detector layout'
     );
   });
 });

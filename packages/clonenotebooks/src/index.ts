@@ -13,17 +13,19 @@ import {
 } from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { ToolbarButton } from '@jupyterlab/ui-components';
 
-import { askClone } from './dialogs';
+import { runCloneDialog } from './dialogs';
 import { galleryIcon } from './icons';
 import { GalleryModel } from './model';
 import { GalleryPanel, IGalleryActions } from './panel';
+import { openClone } from './open';
 import { NotebookPreview } from './preview';
-import type { INotebookInfo, IParameter } from './tokens';
+import type { INotebookInfo } from './tokens';
 
 const COMMAND_OPEN = 'hpc-gallery:open';
 const COMMAND_CLONE = 'hpc-gallery:clone';
@@ -54,7 +56,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'A gallery of curated notebooks to clone with one click.',
   autoStart: true,
   requires: [IDocumentManager, IRenderMimeRegistry],
-  optional: [ILauncher, ICommandPalette, ILayoutRestorer, ITranslator],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    ILayoutRestorer,
+    ITranslator,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     docManager: IDocumentManager,
@@ -62,7 +70,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    browser: IDefaultFileBrowser | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_hpc');
     const linkRequest = takeLinkRequest();
@@ -73,41 +82,61 @@ const plugin: JupyterFrontEndPlugin<void> = {
       namespace: 'hpc-gallery'
     });
 
-    /** Clone (after the parameters form or a confirmation when needed) and open the copy. */
-    const clone = async (nb: INotebookInfo, confirm: boolean) => {
+    /** Show the clone in the file browser: its folder, with the file selected. */
+    const reveal = async (path: string) => {
+      if (!browser) {
+        return;
+      }
+      const i = path.lastIndexOf('/');
+      await browser.model.cd('/' + (i > 0 ? path.slice(0, i) : ''));
+      await browser.selectItemByName(path.slice(i + 1));
+    };
+
+    /** Ask where, under which name and with which values; clone; open the copy. */
+    const clone = async (nb: INotebookInfo) => {
       const gallery = getModel();
-      const into = gallery.cloneDir(nb.source);
-      const message = trans.__(
-        'Clone "%1" from %2 into %3?',
-        nb.title,
-        gallery.sourceName(nb.source),
-        into
-      );
       try {
-        let params: IParameter[] = [];
-        if (nb.parameters) {
-          params = await gallery.parameters(nb);
-        }
-        let values: Record<string, unknown> | null = {};
-        if (confirm || params.length > 0) {
-          values = await askClone(nb, params, message, trans);
-          if (values === null) {
-            return;
-          }
-        }
-        const result = await gallery.clone(nb, values);
-        await docManager.openOrReveal(result.path);
-        const kept = result.data_files.filter(f => f.status === 'kept');
-        Notification.success(
-          kept.length
-            ? trans.__(
-                'Cloned into %1 (your existing data files were kept: %2).',
-                result.path,
-                kept.map(f => f.path).join(', ')
-              )
-            : trans.__('Cloned into %1.', result.path),
-          { autoClose: 5000 }
+        const plan = await gallery.plan(nb);
+        const message = trans.__(
+          'Your own copy of "%1" from %2, to run and change as you like.',
+          nb.title,
+          gallery.sourceName(nb.source)
         );
+        const result = await runCloneDialog(nb, plan, message, trans, request =>
+          gallery.clone(nb, request)
+        );
+        if (!result) {
+          return;
+        }
+        await openClone(docManager, result.path);
+        await reveal(result.path).catch(() => undefined);
+        const kept = result.data_files.filter(f => f.status === 'kept');
+        const kernel = result.kernel_choice?.display_name;
+        let text = kernel
+          ? trans.__('Cloned into %1 (kernel: %2).', result.path, kernel)
+          : trans.__('Cloned into %1.', result.path);
+        if (kept.length) {
+          text +=
+            ' ' +
+            trans.__(
+              'Your existing data files were kept: %1.',
+              kept.map(f => f.path).join(', ')
+            );
+        }
+        Notification.success(text, {
+          autoClose: 6000,
+          actions: browser
+            ? [
+                {
+                  label: trans.__('Show in File Browser'),
+                  callback: () => {
+                    app.shell.activateById(browser.id);
+                    void reveal(result.path);
+                  }
+                }
+              ]
+            : []
+        });
       } catch (error) {
         await showErrorMessage(
           trans.__('Could not clone %1', nb.title),
@@ -116,15 +145,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
+    // One preview tab, reused: each Preview shows its notebook there.
+    let preview: MainAreaWidget<NotebookPreview> | null = null;
+    let previewed: INotebookInfo | null = null;
     const openPreview = async (nb: INotebookInfo) => {
-      const id = `jp-hpc-gallery-preview-${encodeURIComponent(`${nb.source}:${nb.path}`)}`;
-      const existing = Array.from(app.shell.widgets('main')).find(
-        w => w.id === id
-      );
-      if (existing) {
-        app.shell.activateById(id);
-        return;
-      }
       let content;
       try {
         content = await getModel().preview(nb);
@@ -135,29 +159,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
         );
         return;
       }
-      const view = new NotebookPreview(rendermime, trans);
-      const widget = new MainAreaWidget({ content: view });
-      widget.id = id;
-      widget.title.label = trans.__('Preview: %1', nb.title);
-      widget.title.caption = `${getModel().sourceName(nb.source)}: ${nb.path}`;
-      widget.title.closable = true;
-      widget.toolbar.addItem(
-        'clone',
-        new ToolbarButton({
-          label: trans.__('Clone'),
-          tooltip: trans.__(
-            'Clone this notebook into %1',
-            getModel().cloneDir(nb.source)
-          ),
-          onClick: () => void clone(nb, false)
-        })
-      );
-      app.shell.add(widget, 'main', { mode: 'split-right' });
-      await view.render(content);
+      if (!preview || preview.isDisposed) {
+        const view = new NotebookPreview(rendermime, trans);
+        preview = new MainAreaWidget({ content: view });
+        preview.id = 'jp-hpc-gallery-preview';
+        preview.title.closable = true;
+        preview.toolbar.addItem(
+          'clone',
+          new ToolbarButton({
+            label: trans.__('Clone…'),
+            tooltip: trans.__('Clone this notebook into your own space'),
+            onClick: () => void (previewed && clone(previewed))
+          })
+        );
+        // Beside the gallery when there is room for both, else a tab.
+        const gallery = tracker.currentWidget;
+        const wide = (gallery?.node.clientWidth ?? 0) >= 1000;
+        app.shell.add(preview, 'main', {
+          mode: wide ? 'split-right' : 'tab-after',
+          ref: gallery?.isAttached ? gallery.id : undefined
+        });
+      }
+      previewed = nb;
+      preview.title.label = trans.__('Preview: %1', nb.title);
+      preview.title.caption = `${getModel().sourceName(nb.source)}: ${nb.path}`;
+      app.shell.activateById(preview.id);
+      await preview.content.render(content);
     };
 
     const actions: IGalleryActions = {
-      clone: nb => clone(nb, false),
+      clone: nb => clone(nb),
       preview: openPreview
     };
 
@@ -209,7 +240,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           );
           return;
         }
-        await clone(nb, true);
+        await clone(nb);
       }
     });
 
@@ -223,10 +254,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       return source && path ? getModel().find(source, path) : undefined;
     };
     app.commands.addCommand(COMMAND_CLONE_CARD, {
-      label: trans.__('Clone'),
+      label: trans.__('Clone…'),
       execute: () => {
         const nb = cardAtMenu();
-        return nb ? clone(nb, false) : undefined;
+        return nb ? clone(nb) : undefined;
       }
     });
     app.commands.addCommand(COMMAND_PREVIEW_CARD, {

@@ -7,6 +7,8 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { filterNotebooks } from './filter';
 import type {
+  IClonePlan,
+  ICloneRequest,
   ICloneResult,
   INotebookInfo,
   INotebookListing,
@@ -142,13 +144,28 @@ export class GalleryModel {
     return reply.parameters;
   }
 
+  /** Folder, free name, kernel and why, copies and parameters for the clone dialog. */
+  plan(nb: INotebookInfo, targetDir?: string): Promise<IClonePlan> {
+    const params: Record<string, string> = { source: nb.source, path: nb.path };
+    if (targetDir) {
+      params.target_dir = targetDir;
+    }
+    return requestAPI<IClonePlan>(FEATURE, 'plan' + query(params));
+  }
+
   async clone(
     nb: INotebookInfo,
-    parameters?: Record<string, unknown>
+    request?: Partial<ICloneRequest>
   ): Promise<ICloneResult> {
     const body: Record<string, unknown> = { source: nb.source, path: nb.path };
-    if (parameters && Object.keys(parameters).length > 0) {
-      body.parameters = parameters;
+    if (request?.parameters && Object.keys(request.parameters).length > 0) {
+      body.parameters = request.parameters;
+    }
+    if (request?.target_dir) {
+      body.target_dir = request.target_dir;
+    }
+    if (request?.name) {
+      body.name = request.name;
     }
     const result = await requestAPI<ICloneResult>(
       FEATURE,

@@ -40,6 +40,8 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
     }
   };
   const language = [nb.kernel, nb.language].filter(Boolean).join(' · ');
+  // The card's buttons are described by its title ("Clone…", "Hello HPC").
+  const titleId = `jp-hpc-gallery-title-${encodeURIComponent(nb.source)}-${encodeURIComponent(nb.path)}`;
   return (
     <li
       className="jp-hpc-Gallery-card"
@@ -47,7 +49,7 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
       data-path={nb.path}
     >
       <div className="jp-hpc-Gallery-cardHeader">
-        <h3 className="jp-hpc-Gallery-title" title={nb.path}>
+        <h3 className="jp-hpc-Gallery-title" id={titleId} title={nb.path}>
           {nb.title}
         </h3>
         {nb.update_available && (
@@ -65,7 +67,17 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
       {nb.description && (
         <p className="jp-hpc-Gallery-description">{nb.description}</p>
       )}
-      {nb.error && <p className="jp-hpc-Gallery-cardError">{nb.error}</p>}
+      {nb.error && (
+        <div className="jp-hpc-Gallery-cardError" role="note">
+          <p>{nb.error}</p>
+          {nb.error_detail && (
+            <details>
+              <summary>{trans.__('Details')}</summary>
+              <code>{nb.error_detail}</code>
+            </details>
+          )}
+        </div>
+      )}
       {nb.tags.length > 0 && (
         <ul className="jp-hpc-Gallery-tags">
           {nb.tags.map(tag => (
@@ -86,15 +98,21 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
         <dd>{formatDate(nb.modified)}</dd>
         {nb.parameters && <dt>{trans.__('Parameters')}</dt>}
         {nb.parameters && <dd>{trans.__('yes')}</dd>}
-        {nb.clones.length > 0 && <dt>{trans.__('Your copies')}</dt>}
-        {nb.clones.length > 0 && (
-          <dd title={nb.clones.join('\n')}>{nb.clones.length}</dd>
-        )}
       </dl>
+      {nb.clones.length > 0 && (
+        <p className="jp-hpc-Gallery-copyCount" title={nb.clones.join('\n')}>
+          {trans._n(
+            'You have %1 copy.',
+            'You have %1 copies.',
+            nb.clones.length
+          )}
+        </p>
+      )}
       <div className="jp-hpc-Gallery-actions">
         <button
           className="jp-mod-styled jp-hpc-Gallery-preview"
           disabled={busy || !!nb.error}
+          aria-describedby={titleId}
           onClick={() => run(() => actions.preview(nb))}
         >
           {trans.__('Preview')}
@@ -102,11 +120,12 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
         <button
           className="jp-mod-styled jp-mod-accept jp-hpc-Gallery-clone"
           disabled={busy || !!nb.error}
+          aria-describedby={titleId}
           onClick={() => run(() => actions.clone(nb))}
         >
           {nb.update_available
             ? trans.__('Get the new version')
-            : trans.__('Clone')}
+            : trans.__('Clone…')}
         </button>
       </div>
     </li>
@@ -183,6 +202,7 @@ function UserSources(props: IProps): JSX.Element | null {
         <input
           className="jp-mod-styled"
           placeholder={trans.__('Name, e.g. Group notebooks')}
+          aria-label={trans.__('Name of the source')}
           value={name}
           onChange={e => setName(e.target.value)}
           required
@@ -192,6 +212,7 @@ function UserSources(props: IProps): JSX.Element | null {
           placeholder={trans.__(
             'Folder, e.g. /global/cfs/projectdirs/mygroup/notebooks'
           )}
+          aria-label={trans.__('Folder of the source')}
           value={path}
           onChange={e => setPath(e.target.value)}
           required
@@ -238,6 +259,7 @@ function Gallery(props: IProps): JSX.Element {
         <button
           className="jp-mod-styled jp-hpc-Gallery-refresh"
           title={trans.__('Fetch the sources again')}
+          aria-label={trans.__('Fetch the sources again')}
           disabled={model.loading}
           onClick={() => void model.fetchSources().catch(() => model.refresh())}
         >

@@ -13,6 +13,33 @@ function text(source: nbformat.MultilineString): string {
 }
 
 /**
+ * Images that cannot be shown (a heading with `<img src=x>`, a figure next to
+ * the notebook in its source, which the preview cannot reach) are replaced by
+ * their alternative text, or dropped: no broken-image icons.
+ */
+function quietImages(node: HTMLElement): void {
+  for (const img of Array.from(node.querySelectorAll('img'))) {
+    const replace = () => {
+      const alt = img.getAttribute('alt')?.trim();
+      // JupyterLab's renderer fills an empty alt with "Image": no real text.
+      if (alt && alt !== 'Image') {
+        const text = document.createElement('span');
+        text.className = 'jp-hpc-GalleryPreview-imageAlt';
+        text.textContent = alt;
+        img.replaceWith(text);
+      } else {
+        img.remove();
+      }
+    };
+    if (!img.getAttribute('src') || (img.complete && img.naturalWidth === 0)) {
+      replace(); // no source, or already failed
+    } else {
+      img.addEventListener('error', replace, { once: true });
+    }
+  }
+}
+
+/**
  * Cells are rendered with `trusted: false`: the sanitizer strips scripts from
  * HTML and no JavaScript output runs, whatever the source notebook holds.
  */
@@ -73,6 +100,7 @@ export class NotebookPreview extends Widget {
     renderer.addClass('jp-hpc-GalleryPreview-output');
     try {
       await renderer.renderModel(model);
+      quietImages(renderer.node);
       host.appendChild(renderer.node);
     } catch (error) {
       const failed = document.createElement('pre');

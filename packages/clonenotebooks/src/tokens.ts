@@ -32,8 +32,10 @@ export interface INotebookInfo {
   clones: string[];
   /** A clone exists and none of them has the current version of the notebook. */
   update_available: boolean;
-  /** The notebook cannot be read (invalid JSON, too large...). */
+  /** The notebook cannot be used, in words for the card ("This file is not a valid notebook."). */
   error?: string;
+  /** The technical reason behind `error` (the JSON or schema error), shown on demand. */
+  error_detail?: string;
   data?: string[];
 }
 
@@ -66,9 +68,39 @@ export interface IStatus {
   allowed_remote_schemes: string[];
 }
 
+/** The kernel a clone gets, and why (`GET plan`, `POST clone`). */
+export interface IKernelChoice {
+  name: string | null;
+  display_name: string | null;
+  /** Whether this server has that kernel. */
+  installed: boolean;
+  reason: string;
+}
+
+/** `GET plan`: what the clone dialog offers before anything is written. */
+export interface IClonePlan {
+  /** The folder last used for this source, else the site's clone folder. */
+  target_dir: string;
+  default_dir: string;
+  /** A file name not yet taken in `target_dir`. */
+  name: string;
+  kernel: IKernelChoice;
+  /** The user's copies of this notebook still on disk. */
+  copies: string[];
+  parameters: IParameter[];
+}
+
+/** What the user chose in the clone dialog. */
+export interface ICloneRequest {
+  target_dir: string;
+  name: string;
+  parameters: Record<string, unknown>;
+}
+
 /** `POST clone` answer. */
 export interface ICloneResult {
   path: string;
   kernel: string | null;
+  kernel_choice?: IKernelChoice;
   data_files: { path: string; status: 'copied' | 'kept' }[];
 }

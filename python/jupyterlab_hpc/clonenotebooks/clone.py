@@ -455,7 +455,9 @@ class Cloner:
             if not mine:
                 result.append(([], False))
                 continue
-            clones = [r for r in mine if (self.root.root / r["path"]).is_file()]
+            # one entry per file (a path cloned again after its file was deleted is recorded twice)
+            unique = {r["path"]: r for r in mine}
+            clones = [r for r in unique.values() if (self.root.root / r["path"]).is_file()]
             update = bool(clones) and all(r.get("version") != entry.get("version") for r in clones)
             result.append(([r["path"] for r in clones], update))
         return result
