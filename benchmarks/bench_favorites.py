@@ -57,7 +57,12 @@ def in_process(root: Path, store: Path, runs: int) -> list[float]:
     from jupyterlab_hpc.favorites.catalog import Catalog
     from jupyterlab_hpc.favorites.config import Favorites
 
-    config = Favorites(store_path=str(store), site_favorites=SITE, group_favorites=str(root / "groups" / "{group}"))
+    config = Favorites(
+        store_path=str(store),
+        site_favorites=SITE,
+        group_favorites=str(root / "groups" / "{group}"),
+        expand_variables=VARIABLES,
+    )
     catalog = Catalog(config, str(root))
     catalog.list()  # warm-up, as the server's first request
     times = []
@@ -69,6 +74,7 @@ def in_process(root: Path, store: Path, runs: int) -> list[float]:
 
 
 SITE = [{"path": "$BENCH_DATA", "name": "Data"}, {"path": "$HOME", "name": "Home"}]
+VARIABLES = ["HOME", "BENCH_UNSET"]  # user favorites' variables ($BENCH_DATA is the site's own)
 
 
 def main() -> None:
@@ -89,6 +95,7 @@ def main() -> None:
         config = (
             f"c.Favorites.store_path = {str(store)!r}\n"
             f"c.Favorites.site_favorites = {SITE!r}\n"
+            f"c.Favorites.expand_variables = {VARIABLES!r}\n"
             f"c.Favorites.group_favorites = {str(root / 'groups' / '{group}')!r}\n"
         )
         with BenchServer(root, "jupyterlab_hpc.favorites", config, env, token=TOKEN) as server:

@@ -22,6 +22,8 @@ def hpc_config(hpc_config, jp_root_dir, tmp_path):
             {"path": "$HPC_TEST_UNSET/data", "name": "Nowhere"},
         ],
         group_favorites=str(jp_root_dir / "projects" / "{group}"),
+        # the site favorites' own variables ($HPC_TEST_SCRATCH...) are expanded without being listed
+        expand_variables=["HOME", "MYPROJ", "MY_API_TOKEN"],
     )
     return hpc_config
 
@@ -398,3 +400,43 @@ async def test_deeply_nested_store_and_old_settings_do_not_break_the_listing(api
     code, body = await api("favorites")
     assert code == 200, body
     assert "damaged" in body["store_error"]["message"] and body["legacy_import"] is False
+
+
+async def test_only_allowed_variables_are_expanded_and_secrets_never(api, jp_root_dir, monkeypatch):
+    """Any variable of the server's environment was expanded and its value echoed in the reason."""
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "/hub-token-value")
+    monkeypatch.setenv("MY_API_TOKEN", "/listed-token-value")  # listed by mistake: still a secret
+    monkeypatch.setenv("UNLISTED", str(jp_root_dir / "scratch"))
+    for path in ("$JUPYTERHUB_API_TOKEN/x", "${MY_API_TOKEN}", "$UNLISTED/run1"):
+        code, fav = await api("favorites", method="POST", body={"path": path})
+        assert code == 201, fav
+        assert fav["exists"] is False and fav["resolved"] is None
+        assert "is not a variable this server expands" in fav["reason"]
+    text = json.dumps(await listing(api))
+    assert "token-value" not in text and "is not a variable this server expands" in text
+    code, fav = await api("favorites", method="POST", body={"path": "$HPC_TEST_SCRATCH/run1"})
+    assert code == 201 and fav["resolved"] == "scratch/run1"  # a site favorite's variable
+
+
+@pytest.fixture
+def small_limits(hpc_config):
+    hpc_config["Favorites"].update(max_favorites=3, max_import=2, max_body_size=2000)
+
+
+async def test_limits_on_favorites_and_imports_are_413(small_limits, api, store_file, jp_root_dir):
+    for name in ("a", "b", "c", "d"):
+        (jp_root_dir / name).mkdir()
+    for name in ("a", "b"):
+        assert (await api("favorites", method="POST", body={"path": name}))[0] == 201
+    before = store_file.read_bytes()
+    three = [{"path": "c"}, {"path": "d"}, {"path": "notes.txt"}]
+    code, body = await api("favorites", "import", method="POST", body={"source": "x", "favorites": three})
+    assert code == 413 and "at most 2" in body["message"]
+    code, body = await api("favorites", "import", method="POST", body={"source": "x", "favorites": three[:2]})
+    assert code == 413 and "limit of 3" in body["message"]
+    code, body = await api("favorites", method="POST", body={"path": "x" * 3000})
+    assert code == 413 and "limit" in body["message"]
+    assert store_file.read_bytes() == before
+    assert (await api("favorites", method="POST", body={"path": "c"}))[0] == 201
+    code, body = await api("favorites", method="POST", body={"path": "d"})
+    assert code == 413 and "limit" in body["message"]

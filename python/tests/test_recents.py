@@ -342,3 +342,22 @@ async def test_deeply_nested_store_is_set_aside(api, files, hpc_config):
     code, body = await api("recents")
     assert (code, body["recents"]) == (200, [])
     assert len(list(store.parent.glob("recents.json.corrupt-*"))) == 1
+
+
+@pytest.fixture
+def two_pins(hpc_config):
+    hpc_config["Recents"]["max_pinned"] = 2
+
+
+async def test_pinning_beyond_the_limit_is_413(two_pins, api, files, hpc_config):
+    for name in ("a.txt", "b.txt", "c.txt"):
+        await api("recents", method="POST", body={"path": name, "type": "file"})
+    for name in ("a.txt", "b.txt"):
+        assert (await api("recents", method="PATCH", body={"path": name, "pinned": True}))[0] == 200
+    before = Path(hpc_config["Recents"]["store_path"]).read_bytes()
+    code, body = await api("recents", method="PATCH", body={"path": "c.txt", "pinned": True})
+    assert code == 413 and "At most 2" in body["message"]
+    assert Path(hpc_config["Recents"]["store_path"]).read_bytes() == before
+    assert (await api("recents", method="PATCH", body={"path": "a.txt", "pinned": True}))[0] == 200  # already
+    assert (await api("recents", method="PATCH", body={"path": "a.txt", "pinned": False}))[0] == 200
+    assert (await api("recents", method="PATCH", body={"path": "c.txt", "pinned": True}))[0] == 200

@@ -18,7 +18,7 @@ from ..validate import RootPaths, check_path_text, require_str
 from .config import Favorites
 from .legacy import SOURCE as LEGACY_SOURCE
 from .legacy import read_legacy
-from .resolve import Walk, disk_path, duplicate_key, has_variables, resolve
+from .resolve import Walk, disk_path, duplicate_key, has_variables, resolve, variables_of
 from .store import FavoritesStore
 
 log = logging.getLogger("jupyterlab_hpc")
@@ -50,6 +50,16 @@ class Catalog:
         self.roots = RootPaths(root_dir)
         self.store = FavoritesStore(config.store_path)
         self.groups = groups
+        # what favorites may expand: the site's list, and whatever the site's own favorites use
+        site_paths = [s.get("path") for s in config.site_favorites if isinstance(s, dict)]
+        site_paths += self._templates()
+        self.variables = frozenset(config.expand_variables) | {
+            name for path in site_paths if isinstance(path, str) for name in variables_of(path)
+        }
+
+    def _templates(self) -> list[str]:
+        templates = self.config.group_favorites
+        return [templates] if isinstance(templates, str) else list(templates)
 
     # -- the site's favorites ------------------------------------------------
     def site_entries(self) -> list[dict[str, str]]:
@@ -62,12 +72,10 @@ class Catalog:
             name = spec.get("name") if isinstance(spec.get("name"), str) else _default_name(path)
             fid = "site-" + hashlib.sha1(path.encode(), usedforsecurity=False).hexdigest()[:12]
             entries.append({"id": fid, "path": path, "name": name, "source": "site"})
-        templates = self.config.group_favorites
-        templates = [templates] if isinstance(templates, str) else list(templates)
-        for template in filter(None, templates):
+        for template in filter(None, self._templates()):
             for group in self.groups():
                 path = template.replace("{group}", group)
-                target, _ = disk_path(path, self.roots)
+                target, _ = disk_path(path, self.roots, allowed=self.variables)
                 # Only the projects the user really has: no greyed list of every group.
                 if target is None or not target.is_dir():
                     continue
@@ -76,7 +84,7 @@ class Catalog:
         return entries
 
     def _key(self, path: str) -> str:
-        return duplicate_key(path, self.roots)
+        return duplicate_key(path, self.roots, allowed=self.variables)
 
     # -- the API -------------------------------------------------------------
     def list(self) -> dict[str, Any]:
@@ -104,7 +112,7 @@ class Catalog:
         return answer
 
     def _describe(self, entry: dict[str, Any], walk: Walk | None = None) -> dict[str, Any]:
-        where = resolve(entry["path"], self.roots, walk=walk)
+        where = resolve(entry["path"], self.roots, walk=walk, allowed=self.variables)
         return {
             "id": entry["id"],
             "path": entry["path"],
@@ -126,14 +134,15 @@ class Catalog:
             (name or "").strip() or _default_name(path),
             self._key,
             reserved=[self._key(e["path"]) for e in self.site_entries()],
+            limit=self.config.max_favorites,
         )
         return self._describe(dict(item, source="user", hidden=False))
 
     def _checked_path(self, path: str) -> str:
         """Refuse what can never work; keep ``$VARS`` as written (they are expanded at listing)."""
-        where = resolve(path, self.roots)
+        where = resolve(path, self.roots, allowed=self.variables)
         if has_variables(path) or path.startswith("~"):
-            if where.resolved is None and where.reason and "outside" in where.reason:
+            if where.outside:
                 raise errors.Forbidden(where.reason)
             return path
         if where.resolved is None:
@@ -153,6 +162,10 @@ class Catalog:
             raw = self._legacy() or []
         if not isinstance(raw, list):
             raise errors.InvalidInput("Field 'favorites' must be a list.")
+        if len(raw) > self.config.max_import:
+            raise errors.TooLarge(
+                f"An import may carry at most {self.config.max_import} favorites; this one has {len(raw)}."
+            )
         items: list[tuple[str, str]] = []
         for entry in raw:
             if not isinstance(entry, dict):
@@ -161,7 +174,11 @@ class Catalog:
             name = require_str(entry, "name", optional=True, max_length=MAX_NAME_LENGTH)
             items.append((path, (name or "").strip() or _default_name(path)))
         added = self.store.add_many(
-            source, items, self._key, reserved=[self._key(e["path"]) for e in self.site_entries()]
+            source,
+            items,
+            self._key,
+            reserved=[self._key(e["path"]) for e in self.site_entries()],
+            limit=self.config.max_favorites,
         )
         return {"source": source, "added": added}
 

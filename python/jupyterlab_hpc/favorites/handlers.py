@@ -65,7 +65,7 @@ class ItemHandler(FavoritesHandler):
 
 def setup_handlers(serverapp, config):
     catalog = Catalog(config, serverapp.root_dir)
-    kwargs = {"config_obj": config, "catalog": catalog}
+    kwargs = {"config_obj": config, "catalog": catalog, "max_body_size": config.max_body_size}
     add_feature_handlers(
         serverapp,
         "favorites",

@@ -2,7 +2,10 @@
 
 Expansion uses the environment of the server process, every time, so a
 favorite follows ``$SCRATCH`` to wherever the login or compute node mounts it.
-An unusable favorite is never dropped: it gets a reason the UI can show.
+Only the variables the site allows are expanded (``c.Favorites.expand_variables``
+and those its own favorites use), never one whose name says it holds a
+credential: a favorite ``$JUPYTERHUB_API_TOKEN`` must not show the token in its
+reason. An unusable favorite is never dropped: it gets a reason the UI can show.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..validate import RootPaths
+from ..validate import RootPaths, looks_secret
 
 # $NAME or ${NAME}, as in a POSIX shell (no default-value syntax).
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -26,29 +29,50 @@ class Resolution:
     type: str | None  # "directory" | "file" | None
     exists: bool
     reason: str | None
+    outside: bool = False  # resolves outside the Jupyter root
 
 
 def has_variables(path: str) -> bool:
     return _VAR.search(path) is not None
 
 
-def expand(path: str, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
-    """``(expanded, None)``, or ``(None, reason)`` naming the first unset variable."""
+def variables_of(path: str) -> list[str]:
+    return [m.group(1) or m.group(2) for m in _VAR.finditer(path)]
+
+
+def expand(
+    path: str, environ: Mapping[str, str] | None = None, allowed: Collection[str] | None = None
+) -> tuple[str | None, str | None]:
+    """``(expanded, None)``, or ``(None, reason)`` naming the first variable not expanded.
+
+    ``allowed``: the variables that may be expanded (None: any). A name that looks like a
+    credential (:func:`~jupyterlab_hpc.validate.looks_secret`) never is. The reason names
+    the variable, never a value.
+    """
     env = os.environ if environ is None else environ
-    missing: list[str] = []
+
+    def usable(name: str) -> bool:
+        return (allowed is None or name in allowed) and not looks_secret(name)
+
+    problems: list[str] = []
 
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1) or match.group(2)
+        if not usable(name):
+            problems.append(f"${name} is not a variable this server expands in favorites.")
+            return ""
         value = env.get(name)
         if not value:
-            missing.append(name)
+            problems.append(f"Environment variable ${name} is not set on the server.")
             return ""
         return value
 
     expanded = _VAR.sub(substitute, path)
-    if missing:
-        return None, f"Environment variable ${missing[0]} is not set on the server."
+    if problems:
+        return None, problems[0]
     if expanded == "~" or expanded.startswith("~/"):
+        if not usable("HOME"):
+            return None, "$HOME (~) is not a variable this server expands in favorites."
         home = env.get("HOME")
         if not home:
             return None, "Environment variable $HOME is not set on the server."
@@ -56,9 +80,11 @@ def expand(path: str, environ: Mapping[str, str] | None = None) -> tuple[str | N
     return expanded, None
 
 
-def disk_path(path: str, roots: RootPaths, environ: Mapping[str, str] | None = None) -> tuple[Path | None, str | None]:
+def disk_path(
+    path: str, roots: RootPaths, environ: Mapping[str, str] | None = None, allowed: Collection[str] | None = None
+) -> tuple[Path | None, str | None]:
     """The absolute path a favorite names (symlinks resolved), or a reason why none."""
-    expanded, reason = expand(path, environ)
+    expanded, reason = expand(path, environ, allowed)
     if expanded is None:
         return None, reason
     candidate = Path(expanded)
@@ -111,9 +137,10 @@ def resolve(
     roots: RootPaths,
     environ: Mapping[str, str] | None = None,
     walk: Walk | None = None,
+    allowed: Collection[str] | None = None,
 ) -> Resolution:
     """Where a favorite points right now, and whether the browser can use it."""
-    expanded, reason = expand(path, environ)
+    expanded, reason = expand(path, environ, allowed)
     if expanded is None:
         return Resolution(None, None, False, reason)
     root = str(roots.root)
@@ -123,13 +150,9 @@ def resolve(
         target = os.path.realpath(absolute)  # '..' after a symlink: leave it to the OS
     else:
         target = walk.realpath(absolute)
-    prefix = root if root.endswith(os.sep) else root + os.sep
-    if target == root:
-        api_path = ""
-    elif target.startswith(prefix):
-        api_path = target[len(prefix) :]
-    else:
-        return Resolution(None, None, False, f"{target} is outside Jupyter's root directory ({root}).")
+    api_path = roots.api_text(target)
+    if api_path is None:
+        return Resolution(None, None, False, f"{target} is outside Jupyter's root directory ({root}).", outside=True)
     try:
         mode = walk.stat_mode(target)
     except FileNotFoundError:
@@ -140,9 +163,11 @@ def resolve(
     return Resolution(api_path, kind, True, None)
 
 
-def duplicate_key(path: str, roots: RootPaths, environ: Mapping[str, str] | None = None) -> str:
+def duplicate_key(
+    path: str, roots: RootPaths, environ: Mapping[str, str] | None = None, allowed: Collection[str] | None = None
+) -> str:
     """What two favorites must share to be the same bookmark (cheap: no disk access)."""
-    expanded, _ = expand(path, environ)
+    expanded, _ = expand(path, environ, allowed)
     if expanded is None:
         return "text:" + path
     candidate = expanded if os.path.isabs(expanded) else os.path.join(roots.root, expanded.lstrip("/"))

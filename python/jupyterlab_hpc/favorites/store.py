@@ -66,14 +66,18 @@ class FavoritesStore:
 
         return self.json.update(apply)
 
-    def add(self, path: str, name: str, key: Callable[[str], str], reserved: Iterable[str] = ()) -> dict[str, str]:
-        """Append a favorite; Conflict when one with the same target exists already."""
+    def add(
+        self, path: str, name: str, key: Callable[[str], str], reserved: Iterable[str] = (), limit: int | None = None
+    ) -> dict[str, str]:
+        """Append a favorite; Conflict when one with the same target exists already, TooLarge beyond ``limit``."""
         new_key = key(path)
 
         def op(doc):
             taken = set(reserved) | {key(item["path"]) for item in doc["favorites"]}
             if new_key in taken:
                 raise errors.Conflict(f"'{path}' is already a favorite.")
+            if limit is not None and len(doc["favorites"]) >= limit:
+                raise errors.TooLarge(f"You have {len(doc['favorites'])} favorites, this server's limit; remove some.")
             item = {"id": uuid.uuid4().hex[:12], "path": path, "name": name}
             doc["favorites"].append(item)
             return dict(item)
@@ -81,9 +85,16 @@ class FavoritesStore:
         return self._change(op)
 
     def add_many(
-        self, source: str, items: list[tuple[str, str]], key: Callable[[str], str], reserved: Iterable[str] = ()
+        self,
+        source: str,
+        items: list[tuple[str, str]],
+        key: Callable[[str], str],
+        reserved: Iterable[str] = (),
+        limit: int | None = None,
     ) -> int:
-        """Import once per source; returns how many favorites were added (0 if already imported)."""
+        """Import once per source; returns how many favorites were added (0 if already imported).
+
+        TooLarge (nothing added) when the user would have more than ``limit`` favorites."""
 
         def op(doc):
             if source in doc["imported"]:
@@ -98,6 +109,11 @@ class FavoritesStore:
                 taken.add(k)
                 doc["favorites"].append({"id": uuid.uuid4().hex[:12], "path": path, "name": name})
                 added += 1
+            if limit is not None and added and len(doc["favorites"]) > limit:
+                raise errors.TooLarge(
+                    f"Importing {added} favorites would make {len(doc['favorites'])}, more than this server's "
+                    f"limit of {limit}; remove some first."
+                )
             return added
 
         return self._change(op)

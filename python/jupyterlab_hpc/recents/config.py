@@ -23,6 +23,10 @@ class Recents(Configurable):
         help="Upper bound on the length a browser may ask for (the maxLength setting is clamped to it).",
     ).tag(config=True)
 
+    max_pinned = Integer(
+        100, help="Most entries a user may pin (pinned entries are never evicted); pinning more: 413."
+    ).tag(config=True)
+
     @default("store_path")
     def _default_store_path(self):
         return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "recents.json")

@@ -91,7 +91,7 @@ class ListHandler(RecentsHandler):
             answer["moved"] = self.store.rename(path, new_path)
             path = new_path
         if pinned is not None:
-            entry = self.store.set_pinned(path, pinned)
+            entry = self.store.set_pinned(path, pinned, self.config_obj.max_pinned)
             if entry is None:
                 raise errors.NotFound(f"'{path}' is not in the recent list.")
             answer["entry"] = entry

@@ -184,12 +184,15 @@ class RecentsStore:
 
         return self._update(fn)
 
-    def set_pinned(self, path: str, pinned: bool) -> dict | None:
-        """Pin or unpin ``path``; None when it is not in the list."""
+    def set_pinned(self, path: str, pinned: bool, limit: int | None = None) -> dict | None:
+        """Pin or unpin ``path``; None when it is not in the list; TooLarge pinning beyond ``limit``."""
 
         def fn(entries):
             for entry in entries:
                 if entry["path"] == path:
+                    count = sum(1 for e in entries if e.get("pinned"))
+                    if pinned and not entry.get("pinned") and limit is not None and count >= limit:
+                        raise errors.TooLarge(f"At most {limit} entries can be pinned; unpin one first.")
                     entry["pinned"] = pinned
                     return entries, dict(entry)
             return entries, None
