@@ -19,6 +19,7 @@ c.Favorites.site_favorites = [
     {"path": ".", "name": "Jupyter root"},
     {"path": "$HPC_UI_TESTS_UNSET/project", "name": "Unset project"},
 ]
+c.Slurm.runs_store_path = str(state / "slurm_runs.json")
 c.Favorites.legacy_settings_path = str(state / "no-legacy-favorites.jupyterlab-settings")
 here = Path(__file__).parent
 c.CloneNotebooks.sources = [

@@ -35,6 +35,8 @@ import { ColumnId, DEFAULT_COLUMNS, IJob, normalizeColumns } from './jobs';
 import { IJobEvent, SlurmModel } from './model';
 import { OutputViewer } from './output';
 import { SlurmPanel } from './panel';
+import { addRunCommands } from './runs/commands';
+import { RunsModel } from './runs/model';
 import { CommandIDs, ISlurmQueue } from './tokens';
 
 export * from './tokens';
@@ -99,6 +101,7 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
     const model = new SlurmModel({ interval: 30 });
     const history = new HistoryModel();
     const cluster = new ClusterModel();
+    const runs = new RunsModel();
     // the site's first window of the History tab, once Slurm's status is known
     const takeHistoryDays = () => {
       const days = model.status?.history?.days;
@@ -215,6 +218,20 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
         });
       }
     };
+    /** Open a run's file; `reload`: a running task's notebook saved since it was opened shows its new cells. */
+    const openRunFile = async (path: string, reload = false) => {
+      const widget = (await commands.execute('docmanager:open', { path })) as
+        | {
+            context?: {
+              model: { dirty: boolean };
+              revert: () => Promise<void>;
+            };
+          }
+        | undefined;
+      if (reload && widget?.context && !widget.context.model.dirty) {
+        await widget.context.revert();
+      }
+    };
     const openPanel = (): MainAreaWidget<SlurmPanel> => {
       let widget = tracker.currentWidget;
       if (!widget || widget.isDisposed) {
@@ -235,6 +252,8 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
           onOpenWorkDir: openWorkDir,
           history,
           cluster,
+          runs,
+          onOpenRunFile: (path, reload) => void openRunFile(path, reload),
           onOpenFile: path =>
             void commands.execute('docmanager:open', { path }),
           onOpenFolder: path =>
@@ -395,13 +414,26 @@ const plugin: JupyterFrontEndPlugin<ISlurmQueue> = {
       load: async () => (await languages.getLanguage('shell'))!.support!
     });
 
+    // ---- notebook runs and sweeps ---------------------------------------------
+    addRunCommands(app, {
+      runs,
+      queue: model,
+      trans,
+      showRuns: () => {
+        openPanel().content.view = 'runs';
+      },
+      selectedFiles: selectedScripts
+    });
+
     // ---- launcher, palette, restorer ---------------------------------------
     launcher?.add({ command: CommandIDs.open, category: 'HPC', rank: 1 });
     if (palette) {
       for (const command of [
         CommandIDs.open,
         CommandIDs.refresh,
-        CommandIDs.submitEditor
+        CommandIDs.submitEditor,
+        CommandIDs.runNotebook,
+        CommandIDs.showRuns
       ]) {
         palette.addItem({ command, category: 'HPC' });
       }

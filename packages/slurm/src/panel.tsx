@@ -15,9 +15,11 @@ import { ClusterModel } from './clusterModel';
 import { HistoryModel } from './historyModel';
 import { ColumnId, IJob } from './jobs';
 import { SlurmModel } from './model';
+import { RunsModel } from './runs/model';
+import { RunsView } from './runs/RunsView';
 
 /** What the panel shows: the queue (and its submit form), the history, the cluster. */
-export type SlurmView = 'queue' | 'submit' | 'history' | 'cluster';
+export type SlurmView = 'queue' | 'submit' | 'history' | 'cluster' | 'runs';
 
 export namespace SlurmPanel {
   export interface IOptions {
@@ -39,6 +41,9 @@ export namespace SlurmPanel {
     /** Open a file / show a folder, relative to the Jupyter root. */
     onOpenFile: IHistoryActions['onOpenFile'];
     onOpenFolder: IHistoryActions['onOpenFolder'];
+    /** Notebook runs and sweeps (`GET notebook-runs`); `reload` re-reads a file that may have changed. */
+    runs: RunsModel;
+    onOpenRunFile: (path: string, reload?: boolean) => void;
   }
 }
 
@@ -52,7 +57,8 @@ function Tabs(props: {
   const tabs: [SlurmView, string][] = [
     ['queue', trans.__('Queue')],
     ['history', trans.__('History')],
-    ['cluster', trans.__('Cluster')]
+    ['cluster', trans.__('Cluster')],
+    ['runs', trans.__('Runs')]
   ];
   const current = view === 'submit' ? 'queue' : view;
   return (
@@ -198,6 +204,19 @@ function PanelView(props: {
           />
         </div>
       )}
+      {panel.opened.has('runs') && (
+        <div
+          className="jp-hpc-Slurm-view"
+          style={{ display: view === 'runs' ? '' : 'none' }}
+        >
+          <RunsView
+            model={options.runs}
+            onOpenFile={options.onOpenRunFile}
+            onOpenFolder={options.onOpenFolder}
+            trans={options.trans}
+          />
+        </div>
+      )}
     </>
   );
 }
@@ -263,6 +282,7 @@ export class SlurmPanel extends ReactWidget {
     this.model.visible = this._shown;
     this.options.history.visible = this._shown && view === 'history';
     this.options.cluster.visible = this._shown && view === 'cluster';
+    this.options.runs.visible = this._shown && view === 'runs';
   }
 
   render(): JSX.Element {

@@ -59,6 +59,14 @@ export abstract class Polled<T> implements IDisposable {
     }
   }
 
+  /** Seconds between refreshes from now on (a model polls faster while its jobs run). */
+  protected set interval(seconds: number) {
+    const interval = seconds * 1000;
+    if (this._poll.frequency.interval !== interval) {
+      this._poll.frequency = { ...this._poll.frequency, interval };
+    }
+  }
+
   async refresh(): Promise<void> {
     await this._poll.refresh();
     await this._poll.tick;

@@ -1,3 +1,4 @@
+import { SharedCommandIDs } from '@jupyterlab-hpc/common';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
@@ -13,6 +14,10 @@ export namespace CommandIDs {
   export const submitEditor = 'hpc-slurm:submit-editor';
   export const openOutput = 'hpc-slurm:open-output';
   export const openWorkDir = 'hpc-slurm:open-workdir';
+  /** Run a notebook (args `{path}`, else the current notebook or the file browser's selection). */
+  export const runNotebook = SharedCommandIDs.runNotebook;
+  /** Open the panel on its Runs tab. */
+  export const showRuns = 'hpc-slurm:show-runs';
 }
 
 /** `GET hpc/slurm/status`. */

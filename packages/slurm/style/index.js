@@ -1,2 +1,3 @@
 import './base.css';
 import './history.css';
+import './runs.css';

@@ -12,7 +12,7 @@ const DEFAULT_SCRIPT =
   '#!/bin/bash\n#SBATCH --time=00:10:00\n\necho "Hello from $(hostname)"\n';
 
 /** Text options of the form, keyed by sbatch's own long option names. */
-const FIELDS: { key: string; label: string; placeholder?: string }[] = [
+export const FIELDS: { key: string; label: string; placeholder?: string }[] = [
   { key: 'job-name', label: 'Job name' },
   { key: 'account', label: 'Account' },
   { key: 'qos', label: 'QOS' },
