@@ -11,6 +11,7 @@ import {
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
+import { SharedCommandIDs } from '@jupyterlab-hpc/common';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
@@ -123,19 +124,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
               kept.map(f => f.path).join(', ')
             );
         }
+        const run = runCopy();
         Notification.success(text, {
           autoClose: 6000,
-          actions: browser
-            ? [
-                {
-                  label: trans.__('Show in File Browser'),
-                  callback: () => {
-                    app.shell.activateById(browser.id);
-                    void reveal(result.path);
+          actions: [
+            ...(browser
+              ? [
+                  {
+                    label: trans.__('Show in File Browser'),
+                    callback: () => {
+                      app.shell.activateById(browser.id);
+                      void reveal(result.path);
+                    }
                   }
-                }
-              ]
-            : []
+                ]
+              : []),
+            ...(run
+              ? [
+                  {
+                    label: trans.__('Run as Slurm job…'),
+                    callback: () => void run(result.path)
+                  }
+                ]
+              : [])
+          ]
         });
       } catch (error) {
         await showErrorMessage(
@@ -187,9 +199,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
       await preview.content.render(content);
     };
 
+    /** The Slurm extension's "Run as Slurm job", if it is there (the command may come later). */
+    const runCopy = () =>
+      app.commands.hasCommand(SharedCommandIDs.runNotebook)
+        ? async (path: string) => {
+            await app.commands.execute(SharedCommandIDs.runNotebook, { path });
+          }
+        : null;
     const actions: IGalleryActions = {
       clone: nb => clone(nb),
-      preview: openPreview
+      preview: openPreview,
+      runCopy
     };
 
     app.commands.addCommand(COMMAND_OPEN, {

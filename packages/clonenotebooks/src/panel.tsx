@@ -15,6 +15,8 @@ import type { INotebookInfo, ISource } from './tokens';
 export interface IGalleryActions {
   clone(nb: INotebookInfo): Promise<void>;
   preview(nb: INotebookInfo): Promise<void>;
+  /** Run a copy as a Slurm job; null when the Slurm extension is not there. */
+  runCopy(): ((path: string) => Promise<void>) | null;
 }
 
 interface IProps {
@@ -40,6 +42,9 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
     }
   };
   const language = [nb.kernel, nb.language].filter(Boolean).join(' · ');
+  // after cloning: run the newest copy as a Slurm job (or a sweep of it)
+  const runCopy = actions.runCopy();
+  const latestCopy = nb.clones.length ? nb.clones[nb.clones.length - 1] : null;
   // The card's buttons are described by its title ("Clone…", "Hello HPC").
   const titleId = `jp-hpc-gallery-title-${encodeURIComponent(nb.source)}-${encodeURIComponent(nb.path)}`;
   return (
@@ -127,6 +132,16 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
             ? trans.__('Get the new version')
             : trans.__('Clone…')}
         </button>
+        {runCopy && latestCopy && (
+          <button
+            className="jp-mod-styled jp-hpc-Gallery-run"
+            disabled={busy}
+            title={trans.__('Run your copy %1 as a Slurm job', latestCopy)}
+            onClick={() => run(() => runCopy(latestCopy))}
+          >
+            {trans.__('Run as Slurm job…')}
+          </button>
+        )}
       </div>
     </li>
   );
