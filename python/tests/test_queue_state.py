@@ -90,6 +90,15 @@ def test_a_restarted_table_never_takes_an_old_version_for_its_own():
     assert new.changes(old.version).full
 
 
+def test_forgetting_changes_makes_every_earlier_version_full():
+    clock = Clock()
+    state = QueueState(clock=clock)
+    state.replace([row("1")], clock.now)
+    held = state.version
+    state.forget_changes()
+    assert state.changes(held).full and not state.changes(state.version).full
+
+
 def test_apply_deltas_from_elsewhere_and_requeued_jobs():
     clock = Clock()
     state = QueueState(clock=clock)

@@ -120,6 +120,15 @@ class QueueState:
             for job_id in [job_id for job_id, (version, _) in self._gone.items() if version <= self.floor]:
                 del self._gone[job_id]
 
+    def forget_changes(self) -> None:
+        """What a client sees changed other than by the jobs (which users' jobs it may see): every
+        version handed out so far gets a full answer next."""
+        self.version += 1
+        self.floor = self.version
+        self._log.clear()
+        self._logged = 0
+        self._gone.clear()
+
     # ------------------------------------------------------------------ reading
     def changes(self, since: int | None, keep: Keep | None = None) -> Changes:
         """A delta for a client at ``since``, or the full table when ``since`` is None, older than

@@ -184,3 +184,4 @@ class QueuePoller:
         if private is not None and private != self.private:
             log.info("Slurm's PrivateData %s other users' jobs", "hides" if private else "shows")
             self.private = private
+            self.state.forget_changes()  # "all" means other jobs now: clients start again from a full list
