@@ -67,3 +67,31 @@ c.SlurmSpawner.req_options = "--comment=jupyterhub"
 # How often the hub asks Slurm whether a user's job still runs (seconds): with hundreds
 # of users this is a load on slurmctld; see docs/center.md for measured figures.
 c.SlurmSpawner.poll_interval = 60
+
+# ---------------------------------------------------------------- the queue service
+# One squeue for the whole cluster per interval instead of one per user's server and
+# open Slurm panel (docs/queue-service.md). A managed service: the hub starts it (from
+# the single-user environment, which has jupyterlab-hpc and jupyterhub), restarts it if
+# it exits, and routes /services/hpc-queue/ to it. It runs as the hub's user, who must
+# see every job (root, SlurmUser or a Slurm operator when PrivateData=jobs). Remove this
+# block to let each server run its own squeue.
+# At a center: an address of the hub's host that the compute nodes reach.
+QUEUE_SERVICE = "http://127.0.0.1:8790"
+c.JupyterHub.services = [
+    {
+        "name": "hpc-queue",
+        "url": QUEUE_SERVICE,
+        "command": [f"{SINGLEUSER}/bin/python", "-m", "jupyterlab_hpc.slurm.service"],
+    }
+]
+# Users' servers call it with their own API token: users hold the scope, and the servers'
+# tokens get it (the server role's two default scopes kept).
+c.JupyterHub.load_roles = [
+    {"name": "user", "scopes": ["self", "access:services!service=hpc-queue"]},
+    {
+        "name": "server",
+        "scopes": ["users:activity!user", "access:servers!server", "access:services!service=hpc-queue"],
+    },
+]
+# Each server reads this as c.Slurm.queue_service_url.
+c.Spawner.environment["JUPYTERLAB_HPC_QUEUE_SERVICE_URL"] = f"{QUEUE_SERVICE}/services/hpc-queue/"

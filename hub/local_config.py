@@ -4,7 +4,8 @@
 scripts/hub sets the environment: HUB_STATE (folder for the database, cookie secret
 and proxy pid), HUB_PORT (public; the proxy API uses +1, the hub +2), HUB_SPAWNER
 (slurm | local), HUB_SINGLEUSER (the single-user venv), HUB_JOB_MARK (sbatch comment
-of this hub's jobs) and SLURM_CONF.
+of this hub's jobs), HUB_QUEUE_SERVICE (on | off: the queue service, on port HUB_PORT+3)
+and SLURM_CONF.
 """
 
 import os
@@ -32,6 +33,20 @@ c.PAMAuthenticator.allowed_groups = {"hpc-proj"}
 # Slurm clients find the local cluster through SLURM_CONF when it is not /etc/slurm.
 if os.environ.get("SLURM_CONF"):
     c.Spawner.environment["SLURM_CONF"] = os.environ["SLURM_CONF"]
+
+# The queue service on this instance's port; its squeue finds the local cluster.
+queue = f"http://127.0.0.1:{port + 3}"
+if os.environ.get("HUB_QUEUE_SERVICE", "on") == "off":
+    c.JupyterHub.services = [s for s in c.JupyterHub.services if s["name"] != "hpc-queue"]
+    c.Spawner.environment.pop("JUPYTERLAB_HPC_QUEUE_SERVICE_URL", None)
+else:
+    for service in c.JupyterHub.services:
+        if service["name"] == "hpc-queue":
+            service["url"] = queue
+            service["environment"] = {"SLURM_CONF": os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf")}
+            # PrivateData is read again every 5 s (a test changes it), not every minute.
+            service["command"] = [*service["command"], "--QueueService.private_data_interval=5"]
+    c.Spawner.environment["JUPYTERLAB_HPC_QUEUE_SERVICE_URL"] = f"{queue}/services/hpc-queue/"
 
 if os.environ.get("HUB_SPAWNER", "slurm") == "local":
     c.JupyterHub.spawner_class = "localprocess"
