@@ -52,6 +52,15 @@ test('run a notebook as a Slurm job with a parameter changed, then open its outp
   test.setTimeout(300000); // the job shares 2 CPUs with the other suites
   const path = `${FOLDER}/${STEM}.ipynb`;
   await page.contents.uploadContent(JSON.stringify(NOTEBOOK), 'text', path);
+  // the file browser offers it on notebooks
+  await page.filebrowser.openDirectory(FOLDER);
+  await page
+    .locator('.jp-DirListing-item', { hasText: `${STEM}.ipynb` })
+    .click({ button: 'right' });
+  await expect(
+    page.getByRole('menuitem', { name: 'Run as Slurm Job…' })
+  ).toBeVisible();
+  await page.keyboard.press('Escape');
   expect(await page.notebook.openByPath(path)).toBeTruthy();
 
   // the toolbar button opens the dialog with the parameters cell as a form

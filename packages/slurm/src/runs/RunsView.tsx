@@ -300,7 +300,7 @@ function RunDetail(props: IRunsViewProps & { run: IRunDetail }): JSX.Element {
           <option value="failed">{trans.__('Failed')}</option>
           <option value="completed">{trans.__('Completed')}</option>
         </select>
-        <span className="jp-hpc-Slurm-count">
+        <span className="jp-hpc-Slurm-count" data-filter={filter}>
           {trans.__('%1 of %2 tasks', shown.length, tasks.length)} ·{' '}
           {countsText(run.counts, trans)}
         </span>
