@@ -18,7 +18,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { ToolbarButton } from '@jupyterlab/ui-components';
+import { Toolbar, ToolbarButton } from '@jupyterlab/ui-components';
 
 import { runCloneDialog } from './dialogs';
 import { galleryIcon } from './icons';
@@ -173,7 +173,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
       if (!preview || preview.isDisposed) {
         const view = new NotebookPreview(rendermime, trans);
-        preview = new MainAreaWidget({ content: view });
+        // plain toolbars: see mainAreaWidget in packages/slurm/src/widgets.ts
+        // (JupyterLab's reactive toolbar throws on File › Close All Tabs)
+        preview = new MainAreaWidget({ content: view, toolbar: new Toolbar() });
         preview.id = 'jp-hpc-gallery-preview';
         preview.title.closable = true;
         preview.toolbar.addItem(
@@ -220,7 +222,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
         let widget = tracker.currentWidget;
         if (!widget || widget.isDisposed) {
           const panel = new GalleryPanel(getModel(), actions, trans);
-          widget = new MainAreaWidget({ content: panel });
+          widget = new MainAreaWidget({
+            content: panel,
+            toolbar: new Toolbar()
+          });
           widget.id = 'jp-hpc-gallery';
           widget.title.label = trans.__('Notebook Gallery');
           widget.title.icon = galleryIcon;

@@ -116,9 +116,6 @@ const FAILED_STATES = new Set([
   'SPECIAL_EXIT'
 ]);
 
-/** Slurm's job id forms accepted by the server: `123`, `123_4`, `123_[1-3]`. */
-export const JOB_ID_PATTERN = /^\d+(_(\d+|\[[\d,\-%]+\]))?$/;
-
 /** The leading state word: squeue may print `CANCELLED by 0`. */
 export function baseState(state: string | null | undefined): string {
   return (state ?? '').trim().split(/\s+/)[0].toUpperCase();
@@ -141,24 +138,8 @@ function idParts(id: string): [number, number] {
 }
 
 /**
- * Numeric, array-aware job id order: `120` < `120_9` < `120_10` < `121`.
- * Ties (e.g. `120_[1-3]` vs `120_1`) fall back to text order so the sort is
- * total and stable.
- */
-export function compareIds(a: string, b: string): number {
-  const [a1, a2] = idParts(a);
-  const [b1, b2] = idParts(b);
-  if (a1 !== b1) {
-    return a1 < b1 ? -1 : 1;
-  }
-  if (a2 !== b2) {
-    return a2 < b2 ? -1 : 1;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * One number ordering ids like `compareIds` (job id, then task): job ids
+ * One number giving the numeric, array-aware id order (`120` < `120_9` <
+ * `120_10` < `120_[11-20]` < `121`), job id then task: job ids
  * stay below 2^26 and task ids below 10^7, so it is exact in a double.
  */
 export function idKey(id: string): number {
