@@ -93,14 +93,15 @@ async def wait_done(job_ids, limit=360):
 
 
 async def run_detail(api, run_id, settled=True):
-    """The run's detail; with ``settled``, once accounting has every task's final state."""
-    for _ in range(30):
+    """The run's detail; with ``settled``, once accounting has every task's final state (slurmdbd
+    records a job's end a moment after squeue drops it, later on a busy machine)."""
+    for _ in range(90):
         code, detail = await api("slurm", "notebook-runs", run_id)
         assert code == 200, detail
         if not settled or not any(is_active(t["state"]) or t["state"] == "UNKNOWN" for t in detail["tasks"]):
             return detail
         await asyncio.sleep(1)
-    return detail
+    raise AssertionError(f"tasks not settled after 90 s: {[(t['state'], t['source']) for t in detail['tasks']]}")
 
 
 def scontrol_records(job_id):
