@@ -98,7 +98,7 @@ async def run_detail(api, run_id, settled=True):
     for _ in range(90):
         code, detail = await api("slurm", "notebook-runs", run_id)
         assert code == 200, detail
-        if not settled or not any(is_active(t["state"]) or t["state"] == "UNKNOWN" for t in detail["tasks"]):
+        if not settled or all(t["source"] == "accounting" and not is_active(t["state"]) for t in detail["tasks"]):
             return detail
         await asyncio.sleep(1)
     raise AssertionError(f"tasks not settled after 90 s: {[(t['state'], t['source']) for t in detail['tasks']]}")
