@@ -317,3 +317,109 @@ def test_the_run_store_keeps_the_newest_runs(tmp_path):
         store.get("r0")
     (tmp_path / "runs.json").write_text("[1, 2]")  # damaged: set aside, not overwritten
     assert store.all() == [] and store.store.corrupt_backup is not None
+
+
+class FakeBackend:
+    """The two backend calls the runs' states use, counted."""
+
+    def __init__(self, queue, accounting):
+        self.queue, self.records, self.asked = queue, accounting, []
+
+    async def list_jobs(self, scope):
+        jobs = self.queue
+
+        class Listed:
+            def as_dict(self):
+                return {"jobs": jobs}
+
+        return Listed()
+
+    async def accounting(self, job_ids):
+        self.asked.append(job_ids)
+        return None if self.records is None else {k: v for k, v in self.records.items() if k[0] in job_ids}
+
+
+def stored_run(tmp_path, run_id, job_id, count, array=True):
+    return {
+        "id": run_id,
+        "created": 1,
+        "notebook": "nb.ipynb",
+        "stem": "nb",
+        "kernel": "python3",
+        "output_dir": "out",
+        "run_dir": f"out/.runs/{run_id}",
+        "parameters": {},
+        "array": array,
+        "sweep": {"mode": "zip", "values": {"x": list(range(count))}} if array else None,
+        "task_count": count,
+        "throttle": None,
+        "options": {},
+        "jobs": [{"id": job_id, "tasks": None, "submitted": 1}],
+    }
+
+
+def ended(state, code=0):
+    return {"state": state, "exit_code": code, "signal": 0, "start": 1, "end": 2}
+
+
+async def test_runs_that_ended_are_counted_once(tmp_path):
+    from jupyterlab_hpc.slurm.config import Slurm
+    from jupyterlab_hpc.slurm.runs.service import NotebookRuns
+
+    (tmp_path / "out").mkdir()
+    store = RunStore(str(tmp_path / "runs.json"), 10)
+    store.add(stored_run(tmp_path, "20260101-000000-aaaaaa", "10", 3))
+    store.add(stored_run(tmp_path, "20260101-000000-bbbbbb", "11", 2))
+    queue = [{"id": "11_1", "array_job_id": "11", "array_task_id": "1", "state": "RUNNING", "reason": "None"}]
+    records = {
+        ("10", 0): ended("COMPLETED"),
+        ("10", 1): ended("COMPLETED"),
+        ("10", 2): ended("FAILED", 1),
+        ("11", 0): ended("COMPLETED"),
+    }
+    backend = FakeBackend(queue, records)
+    runs = NotebookRuns(Slurm(), backend, str(tmp_path), None, store)
+    listed = {r["id"]: r["counts"] for r in (await runs.list())["runs"]}
+    assert listed == {
+        "20260101-000000-aaaaaa": {"COMPLETED": 2, "FAILED": 1},
+        "20260101-000000-bbbbbb": {"COMPLETED": 1, "RUNNING": 1},
+    }
+    assert backend.asked == [["10", "11"]]
+    backend.queue = []
+    backend.records[("11", 1)] = ended("TIMEOUT")
+    listed = {r["id"]: r["counts"] for r in (await runs.list())["runs"]}
+    assert listed["20260101-000000-bbbbbb"] == {"COMPLETED": 1, "TIMEOUT": 1}
+    assert backend.asked[1:] == [["11"]]  # the ended run is not asked about again
+    await runs.list()
+    assert len(backend.asked) == 2  # both ended: nothing asked
+
+
+async def test_without_accounting_the_output_notebook_tells(tmp_path):
+    from jupyterlab_hpc.slurm.config import Slurm
+    from jupyterlab_hpc.slurm.runs.service import NotebookRuns
+
+    out = tmp_path / "out"
+    out.mkdir()
+    failed = notebook()
+    failed.metadata["papermill"] = {"start_time": "t", "end_time": "t", "exception": True}
+    failed.cells[2].outputs = [nbformat.v4.new_output("error", ename="KeyError", evalue="'a'", traceback=[])]
+    (out / "nb-12_0.ipynb").write_text(nbformat.writes(failed))
+    done = notebook()
+    done.metadata["papermill"] = {"start_time": "t", "end_time": "t", "exception": False}
+    (out / "nb-12_1.ipynb").write_text(nbformat.writes(done))
+    (tmp_path / "elsewhere.ipynb").write_text(nbformat.writes(done))
+    (out / "nb-12_2.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")  # not followed
+    store = RunStore(str(tmp_path / "runs.json"), 10)
+    store.add(stored_run(tmp_path, "20260101-000000-cccccc", "12", 4))
+    runs = NotebookRuns(Slurm(), FakeBackend([], None), str(tmp_path), None, store)
+    detail = await runs.get("20260101-000000-cccccc")
+    assert detail["accounting_error"] == "this cluster keeps no job accounting"
+    tasks = detail["tasks"]
+    assert [(t["state"], t["source"]) for t in tasks] == [
+        ("FAILED", "notebook"),
+        ("COMPLETED", "notebook"),
+        ("ENDED", "none"),
+        ("UNKNOWN", "none"),
+    ]
+    assert tasks[0]["error"]["ename"] == "KeyError" and tasks[0]["output"] == "out/nb-12_0.ipynb"
+    assert tasks[2]["output_note"] == "it is a symbolic link"

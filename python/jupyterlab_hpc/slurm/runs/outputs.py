@@ -125,7 +125,9 @@ class OutputReader:
         unreadable = None
         try:
             # Output folders may be shared: never block on a FIFO, never read without bound.
-            return summarize(json.loads(read_regular(path, MAX_NOTEBOOK_BYTES, what="The output notebook")))
+            return summarize(
+                json.loads(read_regular(path, MAX_NOTEBOOK_BYTES, nofollow=True, what="The output notebook"))
+            )
         except NotRegularFile as error:
             unreadable = f"it {error.strerror}"
         except errors.TooLarge as error:

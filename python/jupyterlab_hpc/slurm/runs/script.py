@@ -9,6 +9,7 @@ it is expanded by the shell).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shlex
@@ -21,7 +22,9 @@ from . import task
 _DELIMITER = "JUPYTERLAB_HPC_TASK"
 
 
+@functools.cache
 def task_code() -> str:
+    """The runner's source, read once (submissions build the script on the event loop)."""
     return Path(task.__file__).read_text(encoding="utf-8")
 
 

@@ -80,6 +80,7 @@ class NotebookRuns:
         self.store = store
         self.outputs = OutputReader()
         self._final: dict[tuple[str, int | None], Accounted] = {}  # accounting's final answers
+        self._settled: dict[tuple[str, int], dict[str, int]] = {}  # counts of runs that ended, per submission count
 
     # ------------------------------------------------------------------ checks
     def kernels(self) -> list[dict[str, str]]:
@@ -196,7 +197,12 @@ class NotebookRuns:
         tasks = sweep.tasks(base) if sweep else [base]
         throttle = self._throttle(body.get("throttle"), len(tasks)) if array else None
         options = self._options(body.get("options"))
-        output_dir = self._output_dir(body.get("output_dir"), disk)
+        # The tasks run the notebook as submitted, with the chosen kernel recorded in it.
+        nb.metadata["kernelspec"] = nbformat.from_dict(dict(kernel))
+        text = nbformat.writes(nb)
+        if len(text) + sum(len(str(t)) for t in tasks) > MAX_SPEC_BYTES:
+            raise errors.TooLarge("The notebook and its parameter sets are too large for one run.")
+        output_dir = self._output_dir(body.get("output_dir"), disk)  # the first thing written
 
         run_id = new_run_id()
         run_dir = output_dir / RUNS_FOLDER / run_id
@@ -212,11 +218,6 @@ class NotebookRuns:
             "array": array,
             "tasks": tasks,
         }
-        # The tasks run the notebook as submitted, with the chosen kernel recorded in it.
-        nb.metadata["kernelspec"] = nbformat.from_dict(dict(kernel))
-        text = nbformat.writes(nb)
-        if len(text) + sum(len(str(t)) for t in tasks) > MAX_SPEC_BYTES:
-            raise errors.TooLarge("The notebook and its parameter sets are too large for one run.")
         try:
             script.write_run_files(run_dir, spec, text)
         except OSError as error:
@@ -336,7 +337,8 @@ class NotebookRuns:
     # ------------------------------------------------------------------ states
     async def _queue(self) -> tuple[list[dict[str, Any]], str | None]:
         try:
-            return (await self.backend.list_jobs("mine")).as_dict()["jobs"], None
+            jobs = await self.backend.list_jobs("mine")
+            return (await blocking(jobs.as_dict))["jobs"], None
         except errors.HpcError as error:
             return [], str(error)
 
@@ -367,32 +369,29 @@ class NotebookRuns:
         return latest
 
     async def _states(self, runs: list[dict[str, Any]]) -> dict[str, Any]:
-        """Task states of several runs with one squeue, at most one sacct and one file-reading pass."""
+        """Task states of several runs with one squeue, at most one sacct and one file-reading pass.
+        The per-task work runs on a worker thread: a sweep may have 10,000 tasks."""
         queue, queue_error = await self._queue()
+        plan = await blocking(self._plan, runs, queue)
+        accounted, accounting_error = await self._accounting(plan["unknown"])
+        plan["accounted"] = {**self._final, **accounted}
+        plan["outputs"] = await blocking(self._read_outputs, runs, plan["latest"], plan["queued"], plan["accounted"])
+        plan["queue_error"] = queue_error
+        plan["accounting_error"] = accounting_error if plan["unknown"] else None
+        return plan
+
+    def _plan(self, runs: list[dict[str, Any]], queue: list[dict[str, Any]]) -> dict[str, Any]:
+        """Which tasks the queue knows, each task's latest job, and the jobs to ask accounting about."""
         job_ids = {str(job["id"]) for run in runs for job in run.get("jobs") or []}
         queued = states.queue_index(queue, job_ids)
         latest = {run["id"]: self.attempts(run) for run in runs}
-
-        def key(run: dict[str, Any], index: int, job_id: str) -> tuple[str, int | None]:
-            return (job_id, index if run["array"] else None)
-
-        unknown = {
-            job_id
-            for run in runs
-            for index, (job_id, _) in latest[run["id"]].items()
-            if key(run, index, job_id) not in queued and key(run, index, job_id) not in self._final
-        }
-        accounted, accounting_error = await self._accounting(unknown)
-        accounted = {**self._final, **accounted}
-        outputs = await blocking(self._read_outputs, runs, latest, queued, accounted)
-        return {
-            "queued": queued,
-            "accounted": accounted,
-            "outputs": outputs,
-            "latest": latest,
-            "queue_error": queue_error,
-            "accounting_error": accounting_error if unknown else None,
-        }
+        unknown = set()
+        for run in runs:
+            for index, (job_id, _) in latest[run["id"]].items():
+                key = (job_id, index if run["array"] else None)
+                if key not in queued and key not in self._final:
+                    unknown.add(job_id)
+        return {"queued": queued, "latest": latest, "unknown": unknown}
 
     def _read_outputs(self, runs, latest, queued, accounted) -> dict[tuple[str, int], OutputState]:
         """Output notebooks of tasks that ended other than COMPLETED (their error), or with no accounting."""
@@ -440,9 +439,12 @@ class NotebookRuns:
             return [{}]
         return Sweep(sweep["mode"], sweep["values"]).tasks({})
 
+    def _tasks(self, run: dict[str, Any], known: dict[str, Any]) -> list[dict[str, Any]]:
+        return [self._task(run, index, values, known) for index, values in enumerate(self._swept_values(run))]
+
     async def detail(self, run: dict[str, Any]) -> dict[str, Any]:
         known = await self._states([run])
-        tasks = [self._task(run, index, values, known) for index, values in enumerate(self._swept_values(run))]
+        tasks = await blocking(self._tasks, run, known)
         return {**run, "tasks": tasks, "counts": _counts(tasks), **_notes(known)}
 
     async def get(self, run_id: str) -> dict[str, Any]:
@@ -450,12 +452,28 @@ class NotebookRuns:
 
     async def list(self) -> dict[str, Any]:
         runs = await blocking(self.store.all)
-        known = await self._states(runs)
-        listed = []
+        # A run whose every task has its final state from accounting or its notebook keeps its
+        # counts until it is re-run: only the runs still moving are asked about again.
+        moving = [run for run in runs if _settle_key(run) not in self._settled]
+        known = await self._states(moving)
+        counted = await blocking(self._count, moving, known)
+        listed = [{**run, "counts": counted.get(run["id"]) or self._settled[_settle_key(run)]} for run in runs]
+        return {"runs": listed, **_notes(known)}
+
+    def _count(self, runs: list[dict[str, Any]], known: dict[str, Any]) -> dict[str, dict[str, int]]:
+        counted = {}
         for run in runs:
             tasks = [self._task(run, index, {}, known) for index in range(run["task_count"])]
-            listed.append({**run, "counts": _counts(tasks)})
-        return {"runs": listed, **_notes(known)}
+            counted[run["id"]] = counts = _counts(tasks)
+            if all(t["source"] in ("accounting", "notebook") and not states.is_active(t["state"]) for t in tasks):
+                self._settled[_settle_key(run)] = counts
+        while len(self._settled) > 10_000:
+            self._settled.pop(next(iter(self._settled)))
+        return counted
+
+
+def _settle_key(run: dict[str, Any]) -> tuple[str, int]:
+    return (run["id"], len(run.get("jobs") or []))
 
 
 def _counts(tasks: list[dict[str, Any]]) -> dict[str, int]:
