@@ -11,6 +11,7 @@ import {
   snapshot,
   transitions
 } from './jobs';
+import { IJobsAnswer, QueueTable, isJobsAnswer } from './queueTable';
 import {
   IActionResult,
   IOutputChunk,
@@ -22,13 +23,6 @@ import {
   JobAction,
   Scope
 } from './tokens';
-
-/** `GET jobs` answer. */
-interface IJobsReply {
-  jobs: IJob[];
-  updated_at: number;
-  user: string;
-}
 
 /** The server accepts at most this many ids per action request. */
 const MAX_IDS_PER_REQUEST = 1000;
@@ -42,6 +36,16 @@ export interface IProblem {
   status: number;
   /** The site's authorizer refuses Slurm to this account (retrying will not help). */
   notAuthorized?: boolean;
+  /** The list shown is the one last read, this many seconds old (the server kept it). */
+  staleAge?: number;
+}
+
+/** Where the list comes from, when worth a note in the panel. */
+export interface IQueueNote {
+  /** Why the center's queue service is not used now (the user's own squeue lists). */
+  serviceProblem: string | null;
+  /** Why "All jobs" holds only the user's own jobs. */
+  restricted: string | null;
 }
 
 /** A job whose state changed in a way worth a notification. */
@@ -102,6 +106,10 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   get problem(): IProblem | null {
     return this._problem;
   }
+  /** Notes on where the list comes from (null when there is nothing to say). */
+  get note(): IQueueNote | null {
+    return this._note;
+  }
   get loading(): boolean {
     return this._loading;
   }
@@ -113,8 +121,10 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       return;
     }
     this._scope = scope;
-    this._jobs = [];
-    this._updatedAt = null;
+    // What this scope showed last, until the refresh brings what changed since.
+    this._jobs = this._tables[scope].jobs;
+    this._updatedAt = this._tables[scope].updatedAt;
+    this._note = null;
     this._changed.emit();
     void this.refresh();
   }
@@ -260,20 +270,47 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       }
       // A hidden panel polls only for notifications: the user's own jobs.
       const scope: Scope = this._visible ? this._scope : 'mine';
-      const reply = await call<IJobsReply>(`jobs?scope=${scope}`);
+      const table = this._tables[scope];
+      const path = `jobs?scope=${scope}&since=${table.version ?? 0}&format=columns`;
+      let reply: IJobsAnswer;
+      let stale: HpcRequestError | null = null;
+      try {
+        reply = await call<IJobsAnswer>(path);
+      } catch (error) {
+        // Slurm cannot be read now, but the server sends the list as last read.
+        if (!(error instanceof HpcRequestError) || !isJobsAnswer(error.body)) {
+          throw error;
+        }
+        reply = error.body;
+        stale = error;
+      }
+      const changed = table.apply(reply);
+      const jobs = table.jobs;
       this._user = reply.user;
-      // after the new list is rendered: comparing 100,000 jobs takes a while
-      window.setTimeout(() => this._announce(reply.jobs, reply.user), 300);
+      if (changed) {
+        // after the new list is rendered: comparing 100,000 jobs takes a while
+        window.setTimeout(() => this._announce(jobs, reply.user), 300);
+      }
       if (scope === this._scope) {
-        this._jobs = reply.jobs;
-        this._updatedAt = reply.updated_at * 1000;
+        this._jobs = jobs;
+        this._updatedAt = table.updatedAt;
+        this._note =
+          reply.service_problem || reply.restricted
+            ? {
+                serviceProblem: reply.service_problem ?? null,
+                restricted: reply.restricted ?? null
+              }
+            : null;
         this._stale = false;
       } else {
         this._stale = true;
       }
+      if (stale) {
+        throw stale;
+      }
       this._problem = null;
       if (scope === this._scope) {
-        this._checkSettled(reply.jobs, reply.updated_at * 1000);
+        this._checkSettled(jobs, table.updatedAt ?? 0);
       }
     } catch (error) {
       this._problem = {
@@ -281,6 +318,11 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
         status: error instanceof HpcRequestError ? error.status : 0,
         ...(error instanceof HpcRequestError && error.notAuthorized
           ? { notAuthorized: true }
+          : {}),
+        ...(error instanceof HpcRequestError &&
+        isJobsAnswer(error.body) &&
+        typeof error.body.age === 'number'
+          ? { staleAge: error.body.age }
           : {})
       };
       // back off (the Poll doubles its interval while this rejects)
@@ -362,6 +404,11 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   private _interval: number;
   private _status: ISlurmStatus | null = null;
   private _jobs: IJob[] = [];
+  private _tables: Record<Scope, QueueTable> = {
+    mine: new QueueTable(),
+    all: new QueueTable()
+  };
+  private _note: IQueueNote | null = null;
   private _user: string | null = null;
   private _updatedAt: number | null = null;
   private _problem: IProblem | null = null;

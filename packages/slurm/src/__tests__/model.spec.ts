@@ -10,7 +10,8 @@ jest.mock('@jupyterlab-hpc/common', () => {
   class HpcRequestError extends Error {
     constructor(
       message: string,
-      readonly status: number
+      readonly status: number,
+      readonly body: unknown = null
     ) {
       super(message);
     }
@@ -64,16 +65,20 @@ describe('SlurmModel', () => {
       path === 'status'
         ? STATUS
         : reply(
-            path.endsWith('scope=all')
+            path.includes('scope=all&')
               ? [job('1', 'PENDING'), job('2', 'RUNNING', 'bob')]
               : [job('1', 'PENDING')]
           );
     await model.refresh();
-    expect(calls.map(c => c.path)).toContain('jobs?scope=mine');
+    expect(calls.map(c => c.path)).toContain(
+      'jobs?scope=mine&since=0&format=columns'
+    );
     expect(model.jobs.map(j => j.id)).toEqual(['1']);
     model.scope = 'all';
     await model.refresh();
-    expect(calls[calls.length - 1].path).toBe('jobs?scope=all');
+    expect(calls[calls.length - 1].path).toBe(
+      'jobs?scope=all&since=0&format=columns'
+    );
     expect(model.jobs.map(j => j.id)).toEqual(['1', '2']);
   });
 

@@ -48,6 +48,14 @@ export function Banner(props: {
       <div className="jp-hpc-Slurm-bannerMessage">
         {problem?.message ?? status?.reason ?? ''}
       </div>
+      {problem?.staleAge !== undefined && (
+        <div className="jp-hpc-Slurm-bannerStale">
+          {trans.__(
+            'The list below is the queue as it was read %1 s ago.',
+            Math.round(problem.staleAge)
+          )}
+        </div>
+      )}
       {commands && Object.keys(commands).length > 0 && (
         <div className="jp-hpc-Slurm-bannerCommands">
           {trans.__('Configured commands:')}

@@ -20,7 +20,7 @@ import {
   sortJobs,
   statesOf
 } from '../jobs';
-import { SlurmModel } from '../model';
+import { IQueueNote, SlurmModel } from '../model';
 import { IActionResult, JobAction } from '../tokens';
 import { Banner } from './Banner';
 import { JobDetails } from './JobDetails';
@@ -274,6 +274,7 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
         onRetry={() => void model.refresh().catch(() => undefined)}
         trans={trans}
       />
+      <QueueNote note={model.note} trans={trans} />
       <div className="jp-hpc-Slurm-toolbar">
         <input
           className="jp-hpc-Slurm-filter"
@@ -427,6 +428,35 @@ function UpdatedAgo(props: {
               Math.max(0, Math.round((now - model.updatedAt) / 1000))
             )}
     </span>
+  );
+}
+
+/**
+ * Where the list comes from, when the user should know: the center's queue
+ * service is not used right now (the list comes from the user's own squeue,
+ * and the panel returns to the service by itself), or "All jobs" holds only
+ * the user's jobs because Slurm or the site hides the others.
+ */
+function QueueNote(props: {
+  note: IQueueNote | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { note, trans } = props;
+  if (!note) {
+    return null;
+  }
+  return (
+    <div className="jp-hpc-Slurm-note" role="status">
+      {note.serviceProblem && (
+        <div>
+          {trans.__(
+            'Listed with your own squeue for now: %1',
+            note.serviceProblem
+          )}
+        </div>
+      )}
+      {note.restricted && <div>{note.restricted}</div>}
+    </div>
   );
 }
 

@@ -1,0 +1,239 @@
+/**
+ * Deltas applied to the queue (issue 15): the compact columns format decodes
+ * to the same jobs, a delta adds, changes and removes single jobs, unchanged
+ * jobs and an unchanged list keep their identity, and the model asks with the
+ * version it holds, keeps sort and selection working on the new list, and
+ * keeps the list when the server answers 503 with the table as last read.
+ */
+const calls: string[] = [];
+let handler: (path: string) => any = () => ({});
+
+jest.mock('@jupyterlab-hpc/common', () => {
+  class HpcRequestError extends Error {
+    constructor(
+      message: string,
+      readonly status: number,
+      readonly body: unknown = null
+    ) {
+      super(message);
+    }
+  }
+  return {
+    HpcRequestError,
+    jsonBody: (method: string, body: unknown) => ({
+      method,
+      body: JSON.stringify(body)
+    }),
+    requestAPI: async (_feature: string, path: string) => {
+      calls.push(path);
+      return handler(path);
+    }
+  };
+});
+
+import { HpcRequestError } from '@jupyterlab-hpc/common';
+import { IJob, ISort, sortJobs } from '../jobs';
+import { SlurmModel } from '../model';
+import { IJobsAnswer, QueueTable, decodeJobs } from '../queueTable';
+
+const COLUMNS = ['id', 'name', 'user', 'state', 'time_used', 'start_time'];
+
+function job(
+  id: string,
+  state = 'PENDING',
+  user = 'alice',
+  time_used = 0
+): IJob {
+  return {
+    id,
+    name: `n${id}`,
+    user,
+    state,
+    time_used,
+    start_time: null
+  } as unknown as IJob;
+}
+
+/** The server's columns encoding of ``jobs`` (indexes into per-column values). */
+function columns(
+  version: number,
+  full: boolean,
+  jobs: IJob[],
+  removed: string[] = []
+): IJobsAnswer {
+  const values: Record<string, unknown[]> = { name: [], user: [], state: [] };
+  const rows = jobs.map(j =>
+    COLUMNS.map(c => {
+      const value = (j as any)[c];
+      const list = values[c];
+      if (!list) {
+        return value;
+      }
+      if (!list.includes(value)) {
+        list.push(value);
+      }
+      return list.indexOf(value);
+    })
+  );
+  return {
+    version,
+    full,
+    format: 'columns',
+    columns: COLUMNS,
+    values,
+    jobs: rows,
+    removed,
+    updated_at: 1800000000 + version,
+    user: 'alice',
+    source: 'service'
+  };
+}
+
+const STATUS = {
+  available: true,
+  version: '22.05.8',
+  cluster: 'c',
+  user: 'alice',
+  min_refresh_interval: 5
+};
+
+describe('QueueTable', () => {
+  it('decodes the columns format to the same jobs as objects', () => {
+    const jobs = [job('1'), job('2_3', 'RUNNING', 'bob', 61), job('4')];
+    expect(decodeJobs(columns(1, true, jobs))).toEqual(jobs);
+    expect(
+      decodeJobs({ jobs, updated_at: 1, user: 'alice' } as IJobsAnswer)
+    ).toBe(jobs);
+  });
+
+  it('adds, changes and removes single jobs; unchanged ones keep identity', () => {
+    const table = new QueueTable();
+    expect(table.version).toBeNull();
+    table.apply(columns(10, true, [job('1'), job('2'), job('3')]));
+    const before = table.jobs;
+    const two = before[1];
+    const changed = table.apply(
+      columns(11, false, [job('1', 'RUNNING'), job('9')], ['3'])
+    );
+    expect(changed).toBe(true);
+    expect(table.version).toBe(11);
+    expect(table.jobs.map(j => [j.id, j.state])).toEqual([
+      ['1', 'RUNNING'],
+      ['2', 'PENDING'],
+      ['9', 'PENDING']
+    ]);
+    expect(table.jobs[1]).toBe(two);
+    expect(table.updatedAt).toBe((1800000000 + 11) * 1000);
+    // nothing changed: the very same list
+    const list = table.jobs;
+    expect(table.apply(columns(11, false, []))).toBe(false);
+    expect(table.jobs).toBe(list);
+    // a full answer replaces everything
+    table.apply(columns(20, true, [job('5')]));
+    expect(table.jobs.map(j => j.id)).toEqual(['5']);
+    table.reset();
+    expect(table.version).toBeNull();
+    expect(table.jobs).toEqual([]);
+  });
+});
+
+describe('SlurmModel with versions', () => {
+  let model: SlurmModel;
+  beforeEach(() => {
+    calls.length = 0;
+    model = new SlurmModel({ interval: 3600 });
+    model.visible = true;
+    model.scope = 'all';
+  });
+  afterEach(() => model.dispose());
+
+  it('asks with the version it holds and applies the delta; sort and selection keep working', async () => {
+    const answers = [
+      columns(100, true, [job('10'), job('2'), job('7', 'RUNNING', 'bob')]),
+      columns(101, false, [job('2', 'RUNNING'), job('11')], ['7'])
+    ];
+    handler = path => (path === 'status' ? STATUS : answers.shift());
+    await model.refresh();
+    const first = model.jobs;
+    const ten = first.find(j => j.id === '10');
+    // what the panel holds: a sort and a selection of ids
+    const sort: ISort = { column: 'id', descending: false };
+    let selected = new Set(['7', '10']);
+    expect(sortJobs(first, sort).map(j => j.id)).toEqual(['2', '7', '10']);
+
+    await model.refresh();
+    expect(calls.filter(p => p !== 'status')).toEqual([
+      'jobs?scope=all&since=0&format=columns',
+      'jobs?scope=all&since=100&format=columns'
+    ]);
+    expect(sortJobs(model.jobs, sort).map(j => [j.id, j.state])).toEqual([
+      ['2', 'RUNNING'],
+      ['10', 'PENDING'],
+      ['11', 'PENDING']
+    ]);
+    expect(model.jobs.find(j => j.id === '10')).toBe(ten);
+    // the panel keeps the selected jobs still listed (QueueView does the same)
+    const listed = new Set(model.jobs.map(j => j.id));
+    selected = new Set([...selected].filter(id => listed.has(id)));
+    expect([...selected]).toEqual(['10']);
+    expect(model.updatedAt).toBe((1800000000 + 101) * 1000);
+  });
+
+  it('keeps the list and shows its age when the server answers with the last good table', async () => {
+    let answer: () => any = () => columns(5, true, [job('1'), job('2')]);
+    handler = path => (path === 'status' ? STATUS : answer());
+    await model.refresh();
+    answer = () => {
+      throw new HpcRequestError('squeue did not answer within 30 s', 504, {
+        ...columns(6, false, [job('2', 'RUNNING')]),
+        stale: true,
+        age: 42,
+        message: 'squeue did not answer within 30 s'
+      });
+    };
+    await model.refresh();
+    expect(model.problem).toEqual({
+      message: 'squeue did not answer within 30 s',
+      status: 504,
+      staleAge: 42
+    });
+    expect(model.jobs.map(j => [j.id, j.state])).toEqual([
+      ['1', 'PENDING'],
+      ['2', 'RUNNING']
+    ]);
+    // a plain error (nothing was ever read) keeps the list as it was
+    answer = () => {
+      throw new HpcRequestError('Unable to contact slurm controller', 503);
+    };
+    await model.refresh();
+    expect(model.problem?.staleAge).toBeUndefined();
+    expect(model.jobs).toHaveLength(2);
+  });
+
+  it('says when the queue service is not used, and why "All jobs" is only yours', async () => {
+    let answer = {
+      ...columns(1, true, [job('1')]),
+      source: 'squeue',
+      service_problem: 'The queue service does not answer (Connection refused).'
+    };
+    handler = path => (path === 'status' ? STATUS : answer);
+    await model.refresh();
+    expect(model.note).toEqual({
+      serviceProblem: 'The queue service does not answer (Connection refused).',
+      restricted: null
+    });
+    answer = {
+      ...columns(2, false, []),
+      source: 'service',
+      restricted: "Slurm hides other users' jobs on this cluster."
+    } as any;
+    await model.refresh();
+    expect(model.note).toEqual({
+      serviceProblem: null,
+      restricted: "Slurm hides other users' jobs on this cluster."
+    });
+    answer = { ...columns(2, false, []), source: 'service' } as any;
+    await model.refresh();
+    expect(model.note).toBeNull();
+  });
+});

@@ -1,0 +1,119 @@
+import { IJob } from './jobs';
+
+/**
+ * `GET jobs?scope=&since=&format=columns` (docs/slurm-api.md): a full list or
+ * the jobs changed since a version, and the ids removed.
+ */
+export interface IJobsAnswer {
+  /** Absent in the first contract's answer (no `since`): a full list. */
+  version?: number;
+  full?: boolean;
+  format?: 'objects' | 'columns';
+  columns?: string[];
+  /** Per indexed column, its distinct values (rows hold indexes). */
+  values?: Record<string, unknown[]>;
+  jobs: unknown[];
+  removed?: string[];
+  updated_at: number;
+  user: string;
+  /** Where the server read the queue: its own squeue or the center's queue service. */
+  source?: 'service' | 'squeue';
+  /** Why the configured queue service is not used right now. */
+  service_problem?: string;
+  /** Why "all" holds only the user's own jobs. */
+  restricted?: string;
+  /** The queue could not be read now: this is the table as last read, `age` seconds ago. */
+  stale?: boolean;
+  age?: number;
+  message?: string;
+}
+
+/** Whether an error body carries a (stale) table rather than just a message. */
+export function isJobsAnswer(body: unknown): body is IJobsAnswer {
+  return (
+    !!body &&
+    typeof body === 'object' &&
+    Array.isArray((body as IJobsAnswer).jobs) &&
+    typeof (body as IJobsAnswer).version === 'number'
+  );
+}
+
+/** The jobs of an answer in either format, as job objects. */
+export function decodeJobs(answer: IJobsAnswer): IJob[] {
+  if (answer.format !== 'columns') {
+    return answer.jobs as IJob[];
+  }
+  const columns = answer.columns ?? [];
+  const values = answer.values ?? {};
+  const lookups = columns.map(name => values[name]);
+  const width = columns.length;
+  const rows = answer.jobs as unknown[][];
+  const jobs = new Array<IJob>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const job: Record<string, unknown> = {};
+    for (let i = 0; i < width; i++) {
+      const lookup = lookups[i];
+      job[columns[i]] = lookup ? lookup[row[i] as number] : row[i];
+    }
+    jobs[r] = job as unknown as IJob;
+  }
+  return jobs;
+}
+
+/**
+ * The jobs of one scope as the server's versions say: a full answer replaces
+ * them, a delta changes, adds and removes single jobs. The list keeps its
+ * identity when nothing changed, and unchanged jobs keep theirs, so the
+ * panel's selection, sort, filter and scroll position are untouched.
+ */
+export class QueueTable {
+  /** The version to send as `since` (null: nothing held, ask for everything). */
+  get version(): number | null {
+    return this._version;
+  }
+  get jobs(): IJob[] {
+    return this._list;
+  }
+  /** When the squeue behind the table ran (ms since epoch). */
+  get updatedAt(): number | null {
+    return this._updatedAt;
+  }
+
+  /** Apply an answer; true if the list changed. */
+  apply(answer: IJobsAnswer): boolean {
+    const jobs = decodeJobs(answer);
+    this._updatedAt = answer.updated_at * 1000;
+    this._version = answer.version ?? null;
+    if (answer.version === undefined || answer.full) {
+      this._jobs = new Map(jobs.map(job => [job.id, job]));
+      this._list = jobs;
+      return true;
+    }
+    const removed = answer.removed ?? [];
+    if (jobs.length === 0 && removed.length === 0) {
+      return false;
+    }
+    for (const job of jobs) {
+      this._jobs.set(job.id, job); // a known id keeps its place
+    }
+    for (const id of removed) {
+      this._jobs.delete(id);
+    }
+    this._list = Array.from(this._jobs.values());
+    return true;
+  }
+
+  /** Forget everything: the next request asks for a full list. */
+  reset(): void {
+    this._version = null;
+    this._jobs = new Map();
+    this._list = [];
+    this._updatedAt = null;
+  }
+
+  private _version: number | null = null;
+  private _jobs = new Map<string, IJob>();
+  private _list: IJob[] = [];
+  private _updatedAt: number | null = null;
+}
