@@ -6,6 +6,8 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 module.exports = {
   ...baseConfig,
+  // The hub's browser tests (hub/) run from scripts/hub-tests with hub.config.js.
+  testDir: './tests',
   timeout: 90000,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
