@@ -1,0 +1,239 @@
+/**
+ * Browser side of bench_queue_service.py: the Slurm panel in Chromium fed
+ * the real server's answers recorded by the bytes part (`full.json`, a full
+ * `format=columns` answer of 100,000 jobs, and `delta<k>.json`, each the
+ * changes of one refresh). `GET hpc/slurm/jobs` is answered by `page.route`
+ * according to the request's `since`: the delta whose base it is, the full
+ * table when unknown, "nothing changed" after the last delta. Measures
+ *  - first rows: a fresh page, the panel opened from the launcher, from the
+ *    end of reading its first jobs response to the first row in the DOM,
+ *  - delta: the refresh button, from the end of reading the delta to the
+ *    delta's new top job (ids descending) in the DOM,
+ *  - filter keystroke: an input event in the filter box to the count
+ *    rendered for it (then one frame).
+ * `GET hpc/slurm/status` is answered as by a server whose Slurm works.
+ * Usage: node bench_queue_service_ui.js <lab url with token> <folder> <runs>
+ */
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require(
+  path.join(__dirname, '..', 'ui-tests', 'node_modules', 'playwright')
+);
+
+const [url, folder, runsArg] = process.argv.slice(2);
+const RUNS = Number(runsArg || 5);
+
+const full = fs.readFileSync(path.join(folder, 'full.json'), 'utf8');
+const deltaFiles = fs
+  .readdirSync(folder)
+  .filter(name => /^delta\d+\.json$/.test(name))
+  .sort((a, b) => Number(a.slice(5, -5)) - Number(b.slice(5, -5)));
+const deltas = deltaFiles.map(name =>
+  fs.readFileSync(path.join(folder, name), 'utf8')
+);
+const fullAnswer = JSON.parse(full);
+// since -> the answer to send
+const bySince = new Map();
+let base = fullAnswer.version;
+const tops = [];
+const sizes = [];
+for (const text of deltas) {
+  const answer = JSON.parse(text);
+  bySince.set(base, text);
+  base = answer.version;
+  const ids = answer.jobs.map(row => row[0]);
+  // the top row once applied: the largest id (the new jobs have the largest)
+  let top = ids[0];
+  for (const id of ids) {
+    if (parseInt(id, 10) > parseInt(top, 10)) {
+      top = id;
+    }
+  }
+  tops.push(top);
+  sizes.push([answer.jobs.length, (answer.removed || []).length]);
+}
+const last = JSON.parse(deltas[deltas.length - 1]);
+const versions = new Set([
+  fullAnswer.version,
+  ...deltas.map(t => JSON.parse(t).version)
+]);
+// "nothing changed since <version>"
+const unchanged = version =>
+  JSON.stringify({
+    ...last,
+    version,
+    jobs: [],
+    removed: [],
+    values: Object.fromEntries(Object.keys(last.values).map(k => [k, []]))
+  });
+
+const median = xs => {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+
+// Answers are held while `holding` (the first-rows runs release them once the
+// panel is open) and a delta is sent only when `allowed` (a refresh of the
+// delta runs): the panel's own polls meanwhile get "nothing changed".
+let holding = false;
+let allowed = null;
+const pending = [];
+function respond(route) {
+  const since = Number(
+    new URL(route.request().url()).searchParams.get('since')
+  );
+  let body;
+  if (!versions.has(since)) {
+    body = full;
+  } else if (allowed !== null && bySince.get(since) === deltas[allowed]) {
+    body = deltas[allowed];
+    allowed = null;
+  } else {
+    body = unchanged(since);
+  }
+  return route.fulfill({ contentType: 'application/json', body });
+}
+
+// From the end of reading the first big jobs answer after `t0` to `selector`
+// in the DOM (polled every frame).
+async function until([selector, t0]) {
+  while (!document.querySelector(selector)) {
+    await new Promise(r => requestAnimationFrame(r));
+  }
+  const seen = performance.now();
+  const read = (window.__reads || []).find(
+    ([at, size]) => at >= t0 && size > 1000
+  );
+  return read ? seen - read[0] : null;
+}
+
+async function openPanel(page) {
+  holding = true;
+  await page.goto(url);
+  await page.waitForSelector('.jp-Launcher', { timeout: 120000 });
+  await page.locator('.jp-LauncherCard', { hasText: 'Slurm Queue' }).click();
+  await page.waitForSelector('.jp-hpc-Slurm-queue', { timeout: 60000 });
+  const t0 = await page.evaluate(() => performance.now());
+  const shown = page.evaluate(until, ['.jp-hpc-Slurm-row', t0]);
+  holding = false;
+  while (pending.length) {
+    await respond(pending.shift());
+  }
+  return shown;
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu']
+  });
+  const page = await browser.newPage({
+    viewport: { width: 1400, height: 900 }
+  });
+  await page.route('**/hpc/slurm/jobs?*', route =>
+    holding ? pending.push(route) : respond(route)
+  );
+  // Slurm's status as a server with a working Slurm answers it: the panel
+  // asks before its first list (this part needs no cluster)
+  await page.route('**/hpc/slurm/status*', route =>
+    route.fulfill({
+      contentType: 'application/json',
+      body: JSON.stringify({
+        available: true,
+        version: '22.05.8',
+        cluster: 'bench',
+        user: fullAnswer.user,
+        min_refresh_interval: 5,
+        submit_flags: [],
+        history: { days: 7, max_days: 90, all_users: true }
+      })
+    })
+  );
+  // note when the page has read a jobs response's body (Playwright's route
+  // interception skews resource timings)
+  await page.addInitScript(() => {
+    const text = Response.prototype.text;
+    Response.prototype.text = async function () {
+      const body = await text.call(this);
+      if (this.url.includes('/hpc/slurm/jobs')) {
+        (window.__reads = window.__reads || []).push([
+          performance.now(),
+          body.length
+        ]);
+      }
+      return body;
+    };
+  });
+
+  const first = [];
+  for (let run = 0; run < RUNS; run++) {
+    first.push(await openPanel(page));
+  }
+
+  const delta = [];
+  for (let k = 0; k < deltas.length; k++) {
+    await page.waitForTimeout(1000); // the panel's notification check of the last change
+    const t0 = await page.evaluate(() => performance.now());
+    const shown = page.evaluate(until, [
+      `.jp-hpc-Slurm-row[data-job-id="${tops[k]}"]`,
+      t0
+    ]);
+    allowed = k;
+    await page.click('.jp-hpc-Slurm-queue .jp-hpc-Slurm-refresh');
+    delta.push(await shown);
+  }
+
+  await page.waitForTimeout(1000);
+  const keystroke = [];
+  const terms = [
+    '4',
+    '41',
+    '410',
+    'u',
+    'user',
+    'user01',
+    'train',
+    'train-9',
+    'running',
+    ''
+  ];
+  for (let run = 0; run < Math.max(RUNS, terms.length); run++) {
+    const term = terms[run % terms.length];
+    const ms = await page.evaluate(async term => {
+      const input = document.querySelector('.jp-hpc-Slurm-filter');
+      const count = document.querySelector('.jp-hpc-Slurm-count');
+      const setter = Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype,
+        'value'
+      ).set;
+      const t0 = performance.now();
+      setter.call(input, term);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      while (count.dataset.filter !== term) {
+        await new Promise(r => setTimeout(r, 0));
+      }
+      await new Promise(r => requestAnimationFrame(r));
+      return performance.now() - t0;
+    }, term);
+    keystroke.push(ms);
+  }
+  const domRows = await page.locator('.jp-hpc-Slurm-row').count();
+  console.log(
+    JSON.stringify({
+      rows: fullAnswer.jobs.length,
+      dom_rows: domRows,
+      first_ms: first,
+      delta_ms: delta,
+      delta_rows: median(sizes.map(s => s[0])),
+      delta_removed: median(sizes.map(s => s[1])),
+      keystroke_ms: keystroke,
+      first_median_ms: median(first),
+      delta_median_ms: median(delta),
+      keystroke_median_ms: median(keystroke)
+    })
+  );
+  await browser.close();
+})().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
