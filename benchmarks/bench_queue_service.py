@@ -27,8 +27,10 @@
 
 Run as root on the machine of the local cluster (LOCAL_SLURM_DIR). The servers of part 1
 run as other users, so they need a Python environment those users can read
-(``--su-env``: a venv from /usr/bin/python3 with jupyter_server and jupyterhub; this
-checkout's python/ is put on PYTHONPATH).
+(``--su-env``: a venv from /usr/bin/python3 with jupyter_server and jupyterhub, made when
+missing; this checkout's python/ is put on PYTHONPATH). Without ``--old-venv`` the
+jupyterlab-slurm row is left out (``python3 -m venv /tmp/oldslurm-venv &&
+/tmp/oldslurm-venv/bin/pip install jupyterlab-slurm==4.1.0``).
 """
 
 from __future__ import annotations
@@ -290,10 +292,22 @@ def window(groups: list[Panels], service: QueueServiceProcess, seconds: float) -
     }  # fmt: skip
 
 
+SU_PACKAGES = ["jupyter_server", "jupyterlab>=4.2,<5", "nbformat", "papermill", "jupyterhub>=4"]
+
+
+def ensure_su_env(su_env: Path) -> None:
+    """A virtual environment the servers' users can read (this one lives under /root): made
+    from /usr/bin/python3 with this package's dependencies (PyPI) when missing."""
+    if (su_env / "bin" / "jupyter-server").exists():
+        return
+    print(f"creating {su_env} (pip install {' '.join(SU_PACKAGES)})", flush=True)
+    subprocess.run(["/usr/bin/python3", "-m", "venv", str(su_env)], check=True)
+    subprocess.run([str(su_env / "bin" / "pip"), "install", "-q", *SU_PACKAGES], check=True)
+
+
 def bench_load(args) -> None:
     su_env = Path(args.su_env)
-    if not (su_env / "bin" / "jupyter-server").exists():
-        sys.exit(f"{su_env} is not a readable environment with jupyter_server and jupyterhub (see --help)")
+    ensure_su_env(su_env)
     ensure_bench_user()
     folder = Path(tempfile.mkdtemp(prefix="queue-bench-load-"))
     folder.chmod(0o755)
