@@ -11,9 +11,12 @@ import {
   snapshot,
   transitions
 } from './jobs';
+import { hasMovingJob, pollSeconds } from './polling';
 import { IJobsAnswer, QueueTable, isJobsAnswer } from './queueTable';
 import {
   IActionResult,
+  IJobDetails,
+  IJobSummary,
   IOutputChunk,
   IPartition,
   ISlurmQueue,
@@ -69,6 +72,7 @@ function call<T>(path: string, init: RequestInit = {}): Promise<T> {
 export class SlurmModel implements ISlurmQueue, IDisposable {
   constructor(options: SlurmModel.IOptions = {}) {
     this._interval = options.interval ?? 30;
+    this._activeInterval = options.activeInterval ?? 5;
     this._poll = new Poll({
       factory: () => this._tick(),
       frequency: {
@@ -144,6 +148,18 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     this._interval = seconds;
     this._applyInterval();
   }
+  /** Poll interval in seconds while one of the user's jobs runs or starts soon. */
+  get activeInterval(): number {
+    return this._activeInterval;
+  }
+  set activeInterval(seconds: number) {
+    this._activeInterval = seconds;
+    this._applyInterval();
+  }
+  /** Seconds between refreshes now (faster while the user's jobs move). */
+  get pollInterval(): number {
+    return this._intervalMs() / 1000;
+  }
   get notifications(): boolean {
     return this._notifications;
   }
@@ -183,9 +199,23 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     await this._poll.tick;
   }
 
-  /** Job details: every field `scontrol show job` prints. */
-  details(id: string): Promise<Record<string, string>> {
-    return call(`jobs/${encodeURIComponent(id)}`);
+  /** Job details: every field `scontrol show job` prints, and the typed summary. */
+  async details(id: string): Promise<IJobDetails> {
+    const reply = await call<Record<string, unknown>>(
+      `jobs/${encodeURIComponent(id)}`
+    );
+    const fields: Record<string, string> = {};
+    for (const [key, value] of Object.entries(reply)) {
+      if (typeof value === 'string') {
+        fields[key] = value;
+      }
+    }
+    const summary = reply.summary;
+    return {
+      fields,
+      summary:
+        summary && typeof summary === 'object' ? (summary as IJobSummary) : null
+    };
   }
 
   /**
@@ -287,6 +317,9 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       const changed = table.apply(reply);
       const jobs = table.jobs;
       this._user = reply.user;
+      // an estimated start comes nearer without the list changing: look each time
+      this._moving = hasMovingJob(jobs, reply.user, Date.now() / 1000);
+      this._applyInterval();
       if (changed) {
         // after the new list is rendered: comparing 100,000 jobs takes a while
         window.setTimeout(() => this._announce(jobs, reply.user), 300);
@@ -380,8 +413,8 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     // squeue forgets finished jobs: ask how the vanished ones ended
     for (const job of vanished.slice(0, 10)) {
       this.details(job.id)
-        .then(fields => {
-          const kind = finalKind(fields.JobState ?? '');
+        .then(({ fields, summary }) => {
+          const kind = finalKind(summary?.state ?? fields.JobState ?? '');
           this._jobEvent.emit({ kind: kind ?? 'finished', job });
         })
         .catch(() => this._jobEvent.emit({ kind: 'finished', job }));
@@ -389,8 +422,12 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   }
 
   private _intervalMs(): number {
-    const floor = this._status?.min_refresh_interval ?? 1;
-    return Math.max(this._interval, floor) * 1000;
+    const intervals = {
+      normal: this._interval,
+      active: this._activeInterval,
+      floor: this._status?.min_refresh_interval ?? 1
+    };
+    return pollSeconds(intervals, this._moving) * 1000;
   }
 
   private _applyInterval(): void {
@@ -402,6 +439,9 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
 
   private _poll: Poll;
   private _interval: number;
+  private _activeInterval: number;
+  /** Whether one of the user's jobs runs or starts soon (then polls are faster). */
+  private _moving = false;
   private _status: ISlurmStatus | null = null;
   private _jobs: IJob[] = [];
   private _tables: Record<Scope, QueueTable> = {
@@ -433,5 +473,7 @@ export namespace SlurmModel {
   export interface IOptions {
     /** Poll interval in seconds. */
     interval?: number;
+    /** Poll interval in seconds while one of the user's jobs runs or starts soon. */
+    activeInterval?: number;
   }
 }

@@ -29,8 +29,34 @@ export function eventMessage(
 }
 
 /**
+ * Where the job's output file is, relative to the Jupyter root: from Slurm
+ * while it remembers the job, else from accounting; null when outside the
+ * root or unknown.
+ */
+export async function outputPath(
+  model: SlurmModel,
+  history: HistoryModel,
+  id: string
+): Promise<string | null> {
+  try {
+    const { summary } = await model.details(id);
+    if (summary) {
+      return summary.stdout_path;
+    }
+  } catch {
+    // Slurm forgot the job: ask accounting
+  }
+  try {
+    const details = await history.details(id);
+    return details.stdout_exists === false ? null : details.stdout_path;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Announce the user's job events (when notifications are on); a failure
- * says why, from accounting.
+ * says why, from accounting; an ended job's notice opens its output.
  */
 export function connectNotifications(
   model: SlurmModel,
@@ -46,25 +72,44 @@ export function connectNotifications(
     if (!model.notifications) {
       return;
     }
+    const openOutput = (path: string | null) =>
+      path === null
+        ? []
+        : [
+            {
+              label: trans.__('Open output'),
+              callback: () => void commands.execute('docmanager:open', { path })
+            }
+          ];
     if (event.kind === 'failed') {
-      notifyFailure(event, history, panels, trans);
+      notifyFailure(event, history, panels, openOutput, trans);
       return;
     }
-    const message = eventMessage(event, trans);
-    const options = {
-      autoClose: 8000 as const,
-      actions: [
-        {
-          label: trans.__('Show queue'),
-          callback: () => void commands.execute(CommandIDs.open)
-        }
-      ]
+    const show = (actions: Notification.IAction[]) => {
+      const message = eventMessage(event, trans);
+      const options = {
+        autoClose: 8000 as const,
+        actions: [
+          ...actions,
+          {
+            label: trans.__('Show queue'),
+            callback: () => void commands.execute(CommandIDs.open)
+          }
+        ]
+      };
+      if (event.kind === 'completed' || event.kind === 'started') {
+        Notification.success(message, options);
+      } else {
+        Notification.info(message, options);
+      }
     };
-    if (event.kind === 'completed' || event.kind === 'started') {
-      Notification.success(message, options);
-    } else {
-      Notification.info(message, options);
+    if (event.kind === 'started') {
+      show([]);
+      return;
     }
+    void outputPath(model, history, event.job.id).then(path =>
+      show(openOutput(path))
+    );
   });
 }
 
@@ -76,24 +121,26 @@ function notifyFailure(
   event: IJobEvent,
   history: HistoryModel,
   panels: PanelOpener,
+  openOutput: (path: string | null) => Notification.IAction[],
   trans: TranslationBundle
 ): void {
-  const options = {
+  const options = (path: string | null) => ({
     autoClose: 12000 as const,
     actions: [
+      ...openOutput(path),
       {
         label: trans.__('Show history'),
         callback: () => void panels.show('history')
       }
     ]
-  };
+  });
   const ask = (tries: number): void => {
     history
       .details(event.job.id)
       .then(details =>
         Notification.error(
           failureMessage(event.job.id, details.ended, trans),
-          options
+          options(details.stdout_exists === false ? null : details.stdout_path)
         )
       )
       .catch(() => {
@@ -101,7 +148,7 @@ function notifyFailure(
         if (tries > 0) {
           window.setTimeout(() => ask(tries - 1), 3000);
         } else {
-          Notification.error(eventMessage(event, trans), options);
+          Notification.error(eventMessage(event, trans), options(null));
         }
       });
   };

@@ -122,8 +122,10 @@ export class OutputViewer extends Widget {
     }
     this._checkedAt = now;
     try {
-      const fields = await this._model.details(this.jobId);
-      this._isRunning = !FINAL_STATES.has(baseState(fields.JobState));
+      const { fields, summary } = await this._model.details(this.jobId);
+      this._isRunning = !FINAL_STATES.has(
+        baseState(summary?.state ?? fields.JobState)
+      );
     } catch {
       this._isRunning = false;
     }

@@ -34,7 +34,6 @@ export namespace SlurmPanel {
     columnsChanged: ISignal<any, void>;
     defaultCwd: () => string;
     onOpenOutput: (id: string, stream: 'stdout' | 'stderr') => void;
-    onOpenWorkDir: (job: IJob) => void;
     /** Finished jobs (`GET history`) and the cluster status (`GET cluster`). */
     history: HistoryModel;
     cluster: ClusterModel;
@@ -135,8 +134,9 @@ function PanelView(props: {
           model={options.model}
           columns={options.columns()}
           onColumnsChange={options.onColumnsChange}
+          history={options.history}
           onOpenOutput={options.onOpenOutput}
-          onOpenWorkDir={options.onOpenWorkDir}
+          onOpenFolder={options.onOpenFolder}
           onContextJob={job => {
             panel.contextJob = job;
           }}

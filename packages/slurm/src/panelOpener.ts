@@ -92,7 +92,6 @@ export class PanelOpener {
       defaultCwd: () => defaultBrowser?.model.path ?? '',
       onOpenOutput: (id, stream) =>
         void app.commands.execute(CommandIDs.openOutput, { id, stream }),
-      onOpenWorkDir: job => this.openWorkDir(job),
       history: this._options.history,
       cluster: this._options.cluster,
       runs: this._options.runs,

@@ -47,6 +47,7 @@ export class PanelSettings {
     const settings = this._settings!;
     const get = (key: string) => settings.get(key).composite;
     this._model.interval = Number(get('refreshInterval') ?? 30);
+    this._model.activeInterval = Number(get('activeRefreshInterval') ?? 5);
     this._model.notifications = get('notifications') !== false;
     this._columns = normalizeColumns(
       (get('visibleColumns') as string[]) ?? DEFAULT_COLUMNS

@@ -71,6 +71,56 @@ export interface ISubmission {
   options?: Record<string, string | number | boolean>;
 }
 
+/** The `summary` of `GET jobs/{id}`: one job, typed (docs/slurm-api.md). */
+export interface IJobSummary {
+  id: string;
+  array_job_id: string | null;
+  array_task_id: string | null;
+  name: string;
+  user: string;
+  account: string;
+  partition: string;
+  qos: string;
+  state: string;
+  reason: string;
+  /** null while the job has not ended. */
+  exit_code: { code: number; signal: number } | null;
+  /** Epoch seconds; for a pending job start/end are Slurm's estimates. */
+  submit_time: number | null;
+  eligible_time: number | null;
+  start_time: number | null;
+  end_time: number | null;
+  /** Seconds; null = unlimited. */
+  time_limit: number | null;
+  run_time: number;
+  nodes: number | null;
+  nodelist: string;
+  cpus: number | null;
+  memory: string;
+  memory_per: 'node' | 'cpu' | 'gpu' | null;
+  memory_bytes: number | null;
+  tres: string;
+  gres: string;
+  work_dir: string;
+  /** Relative to the Jupyter root; null outside it. */
+  work_dir_path: string | null;
+  stdout: string;
+  stdout_path: string | null;
+  stderr: string;
+  stderr_path: string | null;
+  command: string;
+  comment: string;
+  dependency: string;
+  batch_host: string;
+}
+
+/** `GET jobs/{id}`: Slurm's own fields, verbatim, and the typed summary. */
+export interface IJobDetails {
+  fields: Record<string, string>;
+  /** null from a server without it. */
+  summary: IJobSummary | null;
+}
+
 /** `GET jobs/{id}/output`. */
 export interface IOutputChunk {
   path: string | null;

@@ -153,4 +153,35 @@ describe('SlurmModel', () => {
       ['2', 'failed']
     ]);
   });
+
+  it('polls at the active pace while one of my jobs runs, then back', async () => {
+    model.interval = 30;
+    model.activeInterval = 5;
+    let jobs = [job('1', 'RUNNING'), job('2', 'RUNNING', 'bob')];
+    handler = path => (path === 'status' ? STATUS : reply(jobs));
+    await model.refresh();
+    expect(model.pollInterval).toBe(5);
+    jobs = [job('2', 'RUNNING', 'bob')];
+    await model.refresh();
+    expect(model.pollInterval).toBe(30);
+    // the server's floor (min_refresh_interval 5) still applies
+    model.activeInterval = 2;
+    jobs = [job('1', 'RUNNING')];
+    await model.refresh();
+    expect(model.pollInterval).toBe(5);
+  });
+
+  it('splits job details into the raw fields and the summary', async () => {
+    handler = path =>
+      path === 'jobs/7'
+        ? {
+            JobId: '7',
+            JobState: 'COMPLETED',
+            summary: { id: '7', state: 'COMPLETED' }
+          }
+        : STATUS;
+    const details = await model.details('7');
+    expect(details.fields).toEqual({ JobId: '7', JobState: 'COMPLETED' });
+    expect(details.summary?.state).toBe('COMPLETED');
+  });
 });

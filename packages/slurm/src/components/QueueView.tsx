@@ -1,4 +1,3 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, {
   useCallback,
@@ -9,39 +8,39 @@ import React, {
 } from 'react';
 
 import {
-  ALL_COLUMNS,
-  COLUMNS,
   ColumnId,
   IJob,
   ISort,
   filterJobs,
-  rangeIds,
   searchIndex,
   sortJobs,
   statesOf
 } from '../jobs';
-import { IQueueNote, SlurmModel } from '../model';
-import { IActionResult, JobAction } from '../tokens';
+import { HistoryModel } from '../historyModel';
+import { SlurmModel } from '../model';
+import { ActionBar, ActionReport, IActionReport } from './ActionBar';
 import { Banner } from './Banner';
+import { ColumnChooser } from './ColumnChooser';
+import { DetailsSplit } from './DetailsSplit';
 import { JobDetails } from './JobDetails';
 import { JobTable } from './JobTable';
-import { useNow, useSignal } from './hooks';
+import { QueueHeader, QueueNote } from './QueueHeader';
+import { useSignal } from './hooks';
+import { useSelection } from './useSelection';
 
 export interface IQueueViewProps {
   model: SlurmModel;
   columns: ReadonlyArray<ColumnId>;
   onColumnsChange: (columns: ColumnId[]) => void;
+  /** Accounting, for how a job that left the queue ended. */
+  history: HistoryModel;
   onOpenOutput: (id: string, stream: 'stdout' | 'stderr') => void;
-  onOpenWorkDir: (job: IJob) => void;
+  /** Show a folder (relative to the Jupyter root) in the file browser. */
+  onOpenFolder: (path: string) => void;
   /** Remember the job a row context menu was opened on. */
   onContextJob: (job: IJob) => void;
   onNewJob: () => void;
   trans: TranslationBundle;
-}
-
-interface IActionReport {
-  action: JobAction;
-  results: IActionResult[];
 }
 
 /** The queue: header, banner, filters, actions, the table and details. */
@@ -52,12 +51,8 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
   const [text, setText] = useState('');
   const [stateFilter, setStateFilter] = useState('');
   const [sort, setSort] = useState<ISort>({ column: 'id', descending: true });
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [focused, setFocused] = useState<string | null>(null);
   const [report, setReport] = useState<IActionReport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [chooser, setChooser] = useState(false);
-  const anchor = useRef<string | null>(null);
 
   const jobs = model.jobs;
   const me = model.user;
@@ -98,59 +93,7 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
     [sorted, getIndex, text, stateFilter]
   );
   const states = useMemo(() => statesOf(jobs), [jobs]);
-
-  // forget selected jobs that left the queue
-  useEffect(() => {
-    setSelected(current => {
-      if (current.size === 0) {
-        return current;
-      }
-      const present = new Set(jobs.map(j => j.id));
-      const kept = [...current].filter(id => present.has(id));
-      return kept.length === current.size ? current : new Set(kept);
-    });
-  }, [jobs]);
-
-  const selectableShown = useMemo(
-    () => rows.filter(isSelectable),
-    [rows, isSelectable]
-  );
-  const allSelected = useMemo(
-    () =>
-      selectableShown.length > 0 &&
-      selected.size >= selectableShown.length &&
-      selectableShown.every(job => selected.has(job.id)),
-    [selectableShown, selected]
-  );
-
-  const toggle = (job: IJob, event: React.MouseEvent) => {
-    if (event.shiftKey && anchor.current) {
-      const byId = new Map(rows.map(r => [r.id, r]));
-      const ids = rangeIds(rows, anchor.current, job.id).filter(id =>
-        isSelectable(byId.get(id)!)
-      );
-      setSelected(new Set([...selected, ...ids]));
-      return;
-    }
-    const next = new Set(selected);
-    if (next.has(job.id)) {
-      next.delete(job.id);
-    } else if (isSelectable(job)) {
-      next.add(job.id);
-    }
-    anchor.current = job.id;
-    setSelected(next);
-  };
-
-  const rowClick = (job: IJob, event: React.MouseEvent) => {
-    setFocused(job.id);
-    if (event.shiftKey || event.ctrlKey || event.metaKey) {
-      toggle(job, event);
-      return;
-    }
-    anchor.current = job.id;
-    setSelected(isSelectable(job) ? new Set([job.id]) : new Set());
-  };
+  const selection = useSelection(jobs, rows, isSelectable);
 
   const sortBy = (column: ColumnId) =>
     setSort(
@@ -159,115 +102,16 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
         : { column, descending: false }
     );
 
-  // selected jobs still listed, in list order
-  const ids = useMemo(
-    () =>
-      selected.size === 0
-        ? []
-        : jobs.filter(j => selected.has(j.id)).map(j => j.id),
-    [jobs, selected]
-  );
-
-  const run = async (action: JobAction) => {
-    if (!ids.length) {
-      return;
-    }
-    if (action === 'cancel') {
-      const answer = await showDialog({
-        title: trans._n('Cancel %1 job?', 'Cancel %1 jobs?', ids.length),
-        body:
-          ids.length <= 10
-            ? trans.__('Jobs: %1', ids.join(', '))
-            : trans.__(
-                'Jobs: %1 and %2 more',
-                ids.slice(0, 10).join(', '),
-                ids.length - 10
-              ),
-        buttons: [
-          Dialog.cancelButton({ label: trans.__('Keep running') }),
-          Dialog.warnButton({ label: trans.__('Cancel jobs') })
-        ]
-      });
-      if (!answer.button.accept) {
-        return;
-      }
-    }
-    setBusy(true);
-    try {
-      const results = await model.act(action, ids);
-      setReport({ action, results });
-      setSelected(new Set());
-    } catch (error) {
-      setReport({
-        action,
-        results: [
-          { id: ids.join(', '), ok: false, message: (error as Error).message }
-        ]
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const status = model.status;
-  const focusedJob = focused
-    ? (jobs.find(j => j.id === focused) ?? null)
-    : null;
-  const actionLabels: Record<JobAction, string> = {
-    cancel: trans.__('Cancel'),
-    hold: trans.__('Hold'),
-    release: trans.__('Release'),
-    requeue: trans.__('Requeue')
-  };
+  // the focused job's row: null once it left the queue (the details follow it)
+  const focusedJob = useMemo(
+    () => (focused ? (jobs.find(j => j.id === focused) ?? null) : null),
+    [jobs, focused]
+  );
 
   return (
     <div className="jp-hpc-Slurm-queue">
-      <div className="jp-hpc-Slurm-header">
-        <div className="jp-hpc-Slurm-status">
-          {status?.available
-            ? trans.__(
-                'Slurm %1 · cluster %2 · as %3',
-                status.version ?? '',
-                status.cluster ?? '',
-                status.user ?? ''
-              )
-            : status
-              ? trans.__('Slurm unavailable')
-              : trans.__('Contacting Slurm…')}
-        </div>
-        <div className="jp-hpc-Slurm-scope" role="radiogroup">
-          {(['mine', 'all'] as const).map(scope => (
-            <button
-              key={scope}
-              role="radio"
-              aria-checked={model.scope === scope}
-              className={
-                'jp-mod-styled jp-hpc-Slurm-scopeButton' +
-                (model.scope === scope ? ' jp-mod-active' : '')
-              }
-              onClick={() => {
-                model.scope = scope;
-              }}
-            >
-              {scope === 'mine' ? trans.__('My jobs') : trans.__('All jobs')}
-            </button>
-          ))}
-        </div>
-        <UpdatedAgo model={model} trans={trans} />
-        <button
-          className="jp-mod-styled jp-hpc-Slurm-refresh"
-          title={trans.__('Refresh the job list now')}
-          onClick={() => void model.refresh().catch(() => undefined)}
-        >
-          {trans.__('Refresh')}
-        </button>
-        <button
-          className="jp-mod-styled jp-mod-accept jp-hpc-Slurm-newJob"
-          onClick={props.onNewJob}
-        >
-          {trans.__('New job…')}
-        </button>
-      </div>
+      <QueueHeader model={model} onNewJob={props.onNewJob} trans={trans} />
       <Banner
         problem={model.problem}
         status={status}
@@ -299,100 +143,71 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
         </select>
         <span className="jp-hpc-Slurm-count" data-filter={text}>
           {trans.__('%1 of %2 jobs', rows.length, jobs.length)}
-          {ids.length > 0 && ' · ' + trans.__('%1 selected', ids.length)}
+          {selection.ids.length > 0 &&
+            ' · ' + trans.__('%1 selected', selection.ids.length)}
         </span>
-        <span className="jp-hpc-Slurm-actions">
-          {(['cancel', 'hold', 'release', 'requeue'] as JobAction[]).map(
-            action => (
-              <button
-                key={action}
-                className={
-                  'jp-mod-styled jp-hpc-Slurm-action' +
-                  (action === 'cancel' ? ' jp-mod-warn' : '')
-                }
-                data-action={action}
-                disabled={busy || ids.length === 0}
-                onClick={() => void run(action)}
-              >
-                {actionLabels[action]}
-              </button>
-            )
-          )}
-        </span>
-        <span className="jp-hpc-Slurm-columnsWrap">
-          <button
-            className="jp-mod-styled jp-hpc-Slurm-columnsButton"
-            aria-expanded={chooser}
-            onClick={() => setChooser(!chooser)}
-          >
-            {trans.__('Columns')}
-          </button>
-          {chooser && (
-            <div className="jp-hpc-Slurm-columnChooser">
-              {ALL_COLUMNS.map(id => (
-                <label key={id}>
-                  <input
-                    type="checkbox"
-                    checked={columns.includes(id)}
-                    onChange={event =>
-                      props.onColumnsChange(
-                        event.target.checked
-                          ? [...columns, id]
-                          : columns.filter(c => c !== id)
-                      )
-                    }
-                  />
-                  {trans.__(COLUMNS[id].label)}
-                </label>
-              ))}
-            </div>
-          )}
-        </span>
+        <ActionBar
+          model={model}
+          ids={selection.ids}
+          onDone={done => {
+            setReport(done);
+            selection.clear();
+          }}
+          trans={trans}
+        />
+        <ColumnChooser
+          columns={columns}
+          onChange={props.onColumnsChange}
+          trans={trans}
+        />
       </div>
       {report && (
         <ActionReport
           report={report}
-          label={actionLabels[report.action]}
           onClose={() => setReport(null)}
           trans={trans}
         />
       )}
-      <div className="jp-hpc-Slurm-body">
+      <DetailsSplit
+        label={trans.__('Resize the job details')}
+        details={
+          focused && (
+            <JobDetails
+              model={model}
+              history={props.history}
+              id={focused}
+              job={focusedJob}
+              onOpenOutput={props.onOpenOutput}
+              onOpenFolder={props.onOpenFolder}
+              onClose={() => setFocused(null)}
+              trans={trans}
+            />
+          )
+        }
+      >
         <JobTable
           rows={rows}
           columns={columns}
           sort={sort}
-          selected={selected}
+          selected={selection.selected}
           focused={focused}
           highlight={model.highlight}
           isSelectable={isSelectable}
-          allSelected={allSelected}
+          allSelected={selection.allSelected}
           onSort={sortBy}
-          onSelectAll={all =>
-            setSelected(
-              all ? new Set(selectableShown.map(j => j.id)) : new Set()
-            )
-          }
-          onRowClick={rowClick}
-          onToggle={toggle}
+          onSelectAll={selection.selectAll}
+          onRowClick={(job, event) => {
+            setFocused(job.id);
+            selection.rowClick(job, event);
+          }}
+          onToggle={selection.toggle}
           onContextMenu={job => {
             setFocused(job.id);
             props.onContextJob(job);
           }}
           trans={trans}
         />
-        {focused && (
-          <JobDetails
-            model={model}
-            id={focused}
-            job={focusedJob}
-            onOpenOutput={props.onOpenOutput}
-            onOpenWorkDir={props.onOpenWorkDir}
-            onClose={() => setFocused(null)}
-            trans={trans}
-          />
-        )}
-      </div>
+      </DetailsSplit>
       {jobs.length === 0 &&
         !model.loading &&
         !model.problem &&
@@ -403,101 +218,6 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
               : trans.__('The queue is empty.')}
           </div>
         )}
-    </div>
-  );
-}
-
-/**
- * "updated N s ago", ticking every second on its own so that the table
- * (possibly 100,000 rows of derived state) does not re-render with it.
- */
-function UpdatedAgo(props: {
-  model: SlurmModel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, trans } = props;
-  const now = useNow(1000);
-  return (
-    <span className="jp-hpc-Slurm-updated">
-      {model.loading
-        ? trans.__('refreshing…')
-        : model.updatedAt === null
-          ? ''
-          : trans.__(
-              'updated %1 s ago',
-              Math.max(0, Math.round((now - model.updatedAt) / 1000))
-            )}
-    </span>
-  );
-}
-
-/**
- * Where the list comes from, when the user should know: the center's queue
- * service is not used right now (the list comes from the user's own squeue,
- * and the panel returns to the service by itself), or "All jobs" holds only
- * the user's jobs because Slurm or the site hides the others.
- */
-function QueueNote(props: {
-  note: IQueueNote | null;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { note, trans } = props;
-  if (!note) {
-    return null;
-  }
-  return (
-    <div className="jp-hpc-Slurm-note" role="status">
-      {note.serviceProblem && (
-        <div>
-          {trans.__(
-            'Listed with your own squeue for now: %1',
-            note.serviceProblem
-          )}
-        </div>
-      )}
-      {note.restricted && <div>{note.restricted}</div>}
-    </div>
-  );
-}
-
-/** Per-id results of the last action; failures show Slurm's message. */
-function ActionReport(props: {
-  report: IActionReport;
-  label: string;
-  onClose: () => void;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { report, trans } = props;
-  const failed = report.results.filter(r => !r.ok);
-  return (
-    <div
-      className={
-        'jp-hpc-Slurm-report' + (failed.length ? ' jp-mod-failed' : '')
-      }
-      role="status"
-    >
-      <span>
-        {trans.__(
-          '%1: %2 done, %3 failed',
-          props.label,
-          report.results.length - failed.length,
-          failed.length
-        )}
-      </span>
-      <button
-        className="jp-mod-styled jp-mod-minimal"
-        title={trans.__('Dismiss')}
-        onClick={props.onClose}
-      >
-        ×
-      </button>
-      <ul>
-        {report.results.map(r => (
-          <li key={r.id} className={r.ok ? 'jp-mod-ok' : 'jp-mod-failed'}>
-            <code>{r.id}</code> {r.ok ? '✓' : '✗'} {r.message}
-          </li>
-        ))}
-      </ul>
     </div>
   );
 }

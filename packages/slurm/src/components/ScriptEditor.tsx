@@ -16,10 +16,15 @@ export function ScriptEditor(props: {
   initial: string;
   handle: React.MutableRefObject<IScriptHandle | null>;
   label: string;
+  /** Called with the text after every change (typed or set). */
+  onChange?: (text: string) => void;
 }): JSX.Element {
   const { editorServices, handle, initial } = props;
   const host = useRef<HTMLDivElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
+  // the latest callback, without making a new editor when it changes
+  const onChange = useRef(props.onChange);
+  onChange.current = props.onChange;
 
   useEffect(() => {
     if (!editorServices || !host.current) {
@@ -28,6 +33,7 @@ export function ScriptEditor(props: {
         set: text => {
           if (area.current) {
             area.current.value = text;
+            onChange.current?.(text);
           }
         }
       };
@@ -37,6 +43,9 @@ export function ScriptEditor(props: {
       mimeType: editorServices.mimeTypeService.getMimeTypeByFilePath('job.sh')
     });
     model.sharedModel.setSource(initial);
+    model.sharedModel.changed.connect(() =>
+      onChange.current?.(model.sharedModel.getSource())
+    );
     const editor = editorServices.factoryService.newInlineEditor({
       host: host.current,
       model,
@@ -60,6 +69,7 @@ export function ScriptEditor(props: {
         className="jp-hpc-Slurm-script jp-mod-styled"
         aria-label={props.label}
         defaultValue={props.initial}
+        onInput={event => onChange.current?.(event.currentTarget.value)}
         rows={14}
         spellCheck={false}
       />

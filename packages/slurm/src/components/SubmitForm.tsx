@@ -1,32 +1,23 @@
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { InputDialog, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState
+} from 'react';
 
 import { formatDuration } from '../jobs';
 import { SlurmModel } from '../model';
+import { FIELDS, applies, checkField, scriptDirectives } from '../submitFields';
 import { IPartition, ITemplate } from '../tokens';
+import { OptionField, appliesText } from './OptionField';
 import { IScriptHandle, ScriptEditor } from './ScriptEditor';
 
 const DEFAULT_SCRIPT =
   '#!/bin/bash\n#SBATCH --time=00:10:00\n\necho "Hello from $(hostname)"\n';
-
-/** Text options of the form, keyed by sbatch's own long option names. */
-export const FIELDS: { key: string; label: string; placeholder?: string }[] = [
-  { key: 'job-name', label: 'Job name' },
-  { key: 'account', label: 'Account' },
-  { key: 'qos', label: 'QOS' },
-  { key: 'time', label: 'Time limit', placeholder: 'D-HH:MM:SS' },
-  { key: 'nodes', label: 'Nodes', placeholder: '1' },
-  { key: 'ntasks', label: 'Tasks', placeholder: '1' },
-  { key: 'cpus-per-task', label: 'CPUs per task', placeholder: '1' },
-  { key: 'mem', label: 'Memory', placeholder: '4G' },
-  { key: 'gpus', label: 'GPUs', placeholder: '0' },
-  { key: 'constraint', label: 'Constraint' },
-  { key: 'array', label: 'Array', placeholder: '1-10' },
-  { key: 'output', label: 'Output file', placeholder: 'slurm-%j.out' },
-  { key: 'error', label: 'Error file', placeholder: 'slurm-%j.err' }
-];
 
 /** What to put in the form from elsewhere (a partition of the Cluster tab, "Submit again"). */
 export interface ISubmitPrefill {
@@ -74,6 +65,9 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
   const [template, setTemplate] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // the script's text, for what its #SBATCH lines set
+  const [scriptText, setScriptText] = useState(DEFAULT_SCRIPT);
+  const directives = useMemo(() => scriptDirectives(scriptText), [scriptText]);
 
   const loadTemplates = useCallback(
     () =>
@@ -159,6 +153,9 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (invalid) {
+      return; // Enter in a field: the marked field says what is wrong
+    }
     setBusy(true);
     setError(null);
     try {
@@ -207,6 +204,21 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
 
   const submitFlags = model.status?.submit_flags ?? [];
   const defaultPartition = partitions.find(p => p.default);
+  const problems = useMemo(() => {
+    const found: Record<string, ReturnType<typeof checkField>> = {};
+    for (const [key, value] of Object.entries(values)) {
+      found[key] = checkField(key, value);
+    }
+    return found;
+  }, [values]);
+  const invalid = Object.values(problems).some(Boolean);
+  const partitionApplies = partition
+    ? ''
+    : directives.partition !== undefined
+      ? trans.__('from script: %1', directives.partition)
+      : defaultPartition
+        ? trans.__('cluster default: %1', defaultPartition.name)
+        : trans.__('cluster default');
 
   return (
     <form className="jp-hpc-Slurm-submit" onSubmit={submit}>
@@ -243,15 +255,22 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
             initial={DEFAULT_SCRIPT}
             handle={script}
             label={trans.__('Batch script')}
+            onChange={setScriptText}
           />
         </div>
         <div className="jp-hpc-Slurm-options">
-          <label className="jp-hpc-Slurm-field">
-            <span>{trans.__('Partition')}</span>
+          <div className="jp-hpc-Slurm-field">
+            <label htmlFor="jp-hpc-Slurm-option-partition">
+              {trans.__('Partition')}
+            </label>
             <select
+              id="jp-hpc-Slurm-option-partition"
               className="jp-mod-styled"
               name="partition"
               value={partition}
+              aria-describedby={
+                partitionApplies ? 'jp-hpc-Slurm-note-partition' : undefined
+              }
               onChange={event => setPartition(event.target.value)}
             >
               <option value="">
@@ -272,38 +291,52 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
                 </option>
               ))}
             </select>
-          </label>
+            {partitionApplies && (
+              <div
+                id="jp-hpc-Slurm-note-partition"
+                className="jp-hpc-Slurm-applies"
+                data-field="partition"
+              >
+                {partitionApplies}
+              </div>
+            )}
+          </div>
           {FIELDS.map(field => (
-            <label key={field.key} className="jp-hpc-Slurm-field">
-              <span>{trans.__(field.label)}</span>
-              <input
-                className="jp-mod-styled"
-                name={field.key}
-                placeholder={field.placeholder ?? ''}
-                value={values[field.key] ?? ''}
-                onChange={event =>
-                  setValues({ ...values, [field.key]: event.target.value })
-                }
-              />
-            </label>
+            <OptionField
+              key={field.key}
+              name={field.key}
+              label={trans.__(field.label)}
+              labelText={trans.__(field.label)}
+              value={values[field.key] ?? ''}
+              applies={appliesText(
+                applies(field.key, values[field.key], directives),
+                directives[field.key],
+                trans
+              )}
+              invalid={problems[field.key] ?? null}
+              onChange={value => setValues({ ...values, [field.key]: value })}
+              trans={trans}
+            />
           ))}
           {/* options a template or "Submit again" brought that have no field of their own */}
           {Object.keys(values)
             .filter(key => !FIELDS.some(field => field.key === key))
             .map(key => (
-              <label key={key} className="jp-hpc-Slurm-field">
-                <span>
-                  <code>--{key}</code>
-                </span>
-                <input
-                  className="jp-mod-styled"
-                  name={key}
-                  value={values[key]}
-                  onChange={event =>
-                    setValues({ ...values, [key]: event.target.value })
-                  }
-                />
-              </label>
+              <OptionField
+                key={key}
+                name={key}
+                label={<code>--{key}</code>}
+                labelText={`--${key}`}
+                value={values[key]}
+                applies={appliesText(
+                  applies(key, values[key], directives),
+                  directives[key],
+                  trans
+                )}
+                invalid={problems[key] ?? null}
+                onChange={value => setValues({ ...values, [key]: value })}
+                trans={trans}
+              />
             ))}
           <label className="jp-hpc-Slurm-field">
             <span>{trans.__('Working directory')}</span>
@@ -354,7 +387,10 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
         <button
           type="submit"
           className="jp-mod-styled jp-mod-accept jp-hpc-Slurm-submitButton"
-          disabled={busy}
+          disabled={busy || invalid}
+          title={
+            invalid ? trans.__('Correct the marked fields first') : undefined
+          }
         >
           {busy ? trans.__('Submitting…') : trans.__('Submit')}
         </button>

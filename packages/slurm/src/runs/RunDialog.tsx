@@ -3,7 +3,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import React, { useState } from 'react';
 
-import { FIELDS } from '../components/SubmitForm';
+import { FIELDS } from '../submitFields';
 import { formatDuration } from '../jobs';
 import { IPartition, ITemplate } from '../tokens';
 import {

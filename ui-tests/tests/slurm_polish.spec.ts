@@ -1,0 +1,176 @@
+import { expect, test } from '@jupyterlab/galata';
+import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { execFileSync } from 'child_process';
+
+/**
+ * What a first-time user trips over (issue 11), against the real cluster:
+ * the details follow a job to its end, a bad value is reported beside its
+ * field, disabled buttons look disabled, the header stays on one line.
+ */
+const TAG = `hpc-polish-${process.pid}`;
+const submitted: string[] = [];
+
+function sbatch(args: string[]): string {
+  const out = execFileSync(
+    'sbatch',
+    ['--parsable', '--output=/dev/null', ...args],
+    { encoding: 'utf-8' }
+  );
+  const id = out.trim().split(';')[0];
+  submitted.push(id);
+  return id;
+}
+
+test.afterAll(() => {
+  for (const id of submitted) {
+    try {
+      execFileSync('scancel', [id]);
+    } catch {
+      // already gone
+    }
+  }
+});
+
+async function openPanel(page: IJupyterLabPageFixture) {
+  await page.evaluate(async () => {
+    await window.jupyterapp.commands.execute('hpc-slurm:open');
+  });
+  const panel = page.locator('.jp-hpc-Slurm');
+  await expect(panel).toContainText('Slurm 22.');
+  return panel;
+}
+
+test('the details pane follows a job to COMPLETED without reloading', async ({
+  page
+}) => {
+  // the release is seen at the next normal refresh (30 s), then faster
+  test.setTimeout(150000);
+  // submitted held, so that it is listed (and its details open) before it runs
+  const id = sbatch([
+    '--hold',
+    `--job-name=${TAG}-follow`,
+    '--wrap',
+    'sleep 3'
+  ]);
+  const panel = await openPanel(page);
+  await panel.getByRole('searchbox', { name: 'Filter jobs' }).fill(TAG);
+  const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
+  await expect(row).toBeVisible({ timeout: 40000 });
+  await row.click();
+  const details = panel.locator('.jp-hpc-Slurm-details');
+  const badge = details.locator('.jp-hpc-Slurm-stateBadge');
+  await expect(badge).toHaveText('PENDING');
+  // the summary first, Slurm's raw fields folded
+  await expect(details).toContainText('Submitted');
+  await expect(
+    details.locator('details.jp-hpc-Slurm-rawFields')
+  ).not.toHaveAttribute('open', '');
+  execFileSync('scontrol', ['release', id]);
+  await expect(badge).toHaveText('COMPLETED', { timeout: 60000 });
+  await expect(details).toContainText('No longer in the queue');
+  await expect(details).toContainText('Exit code');
+  await expect(row).toHaveCount(0);
+});
+
+test('a bad time limit is reported beside its field; Submit waits', async ({
+  page
+}) => {
+  const panel = await openPanel(page);
+  await panel.getByRole('button', { name: 'New job…' }).click();
+  const form = panel.locator('.jp-hpc-Slurm-submit');
+  const time = form.getByLabel('Time limit');
+  const submit = form.locator('.jp-hpc-Slurm-submitButton');
+  // the script's own line applies while the field is empty, and says so
+  const note = form.locator('.jp-hpc-Slurm-applies[data-field="time"]');
+  await expect(note).toHaveText('from script: 00:10:00');
+  expect(await time.getAttribute('placeholder')).toBeNull();
+  await expect(submit).toBeEnabled();
+
+  await time.fill('abc');
+  await expect(time).toHaveAttribute('aria-invalid', 'true');
+  await expect(note).toHaveText(
+    "Time limit: 'abc' is not valid; expected a time limit like 30, 1:00:00 or 2-00:00:00."
+  );
+  await expect(time).toHaveAttribute(
+    'aria-describedby',
+    (await note.getAttribute('id')) ?? 'x'
+  );
+  // beside the field: right under it, in the options column
+  const fieldBox = (await time.boundingBox())!;
+  const noteBox = (await note.boundingBox())!;
+  expect(Math.abs(noteBox.x - fieldBox.x)).toBeLessThan(2);
+  expect(noteBox.y - (fieldBox.y + fieldBox.height)).toBeLessThan(10);
+  await expect(submit).toBeDisabled();
+  await expect(form.locator('.jp-hpc-Slurm-submitError')).toHaveCount(0);
+
+  await time.fill('5');
+  await expect(time).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(note).toHaveText('replaces the script’s 00:10:00');
+  await expect(submit).toBeEnabled();
+});
+
+test('a disabled Cancel looks different from an enabled one', async ({
+  page
+}) => {
+  const id = sbatch([
+    '--hold',
+    `--job-name=${TAG}-disabled`,
+    '--wrap',
+    'sleep 60'
+  ]);
+  const panel = await openPanel(page);
+  await panel
+    .getByRole('searchbox', { name: 'Filter jobs' })
+    .fill(`${TAG}-disabled`);
+  await panel.getByRole('button', { name: 'Refresh' }).click();
+  const cancel = panel.locator('.jp-hpc-Slurm-action[data-action="cancel"]');
+  await expect(cancel).toBeDisabled();
+  const look = () =>
+    cancel.evaluate(el => {
+      const style = getComputedStyle(el);
+      return `${style.opacity} ${style.backgroundColor} ${style.color}`;
+    });
+  const disabled = await look();
+  await panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`).click();
+  await expect(cancel).toBeEnabled();
+  const enabled = await look();
+  expect(disabled).not.toEqual(enabled);
+  // and the same in the dark theme
+  await page.theme.setDarkTheme();
+  const panelDark = await openPanel(page);
+  const cancelDark = panelDark.locator(
+    '.jp-hpc-Slurm-action[data-action="cancel"]'
+  );
+  await panelDark.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`).click();
+  await expect(cancelDark).toBeEnabled();
+  const enabledDark = await look();
+  await panelDark
+    .locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`)
+    .click({ modifiers: ['Control'] });
+  await expect(cancelDark).toBeDisabled();
+  const disabledDark = await look();
+  expect(disabledDark).not.toEqual(enabledDark);
+  // not the near-black of the browser's own button in the dark theme
+  expect(Number(disabledDark.split(' ')[0])).toBeLessThan(1);
+});
+
+test('at 800 px the panel header is one line', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 700 });
+  const panel = await openPanel(page);
+  const header = panel.locator('.jp-hpc-Slurm-queueHeader');
+  const newJob = header.getByRole('button', { name: 'New job…' });
+  const box = (await header.boundingBox())!;
+  const buttonBox = (await newJob.boundingBox())!;
+  // one line: no taller than its buttons plus its padding
+  expect(box.height).toBeLessThan(buttonBox.height + 20);
+  const status = header.locator('.jp-hpc-Slurm-status');
+  const statusBox = (await status.boundingBox())!;
+  expect(
+    Math.abs(
+      statusBox.y + statusBox.height / 2 - (buttonBox.y + buttonBox.height / 2)
+    )
+  ).toBeLessThan(4);
+  // whatever is cut stays readable in the tooltip, and Refresh keeps its name
+  await expect(status).toHaveAttribute('title', /^Slurm 22\./);
+  await expect(header.getByRole('button', { name: 'Refresh' })).toBeVisible();
+});
