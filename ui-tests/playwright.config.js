@@ -11,6 +11,11 @@ module.exports = {
   timeout: 90000,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
+  // Visual snapshots (visual.spec.ts): tolerant of font hinting and
+  // anti-aliasing, not of a moved or recoloured element.
+  expect: {
+    toHaveScreenshot: { maxDiffPixelRatio: 0.02, threshold: 0.2 }
+  },
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,

@@ -100,7 +100,7 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
         <dt>{trans.__('Size')}</dt>
         <dd>{formatSize(nb.size)}</dd>
         <dt>{trans.__('Modified')}</dt>
-        <dd>{formatDate(nb.modified)}</dd>
+        <dd className="jp-hpc-Gallery-modified">{formatDate(nb.modified)}</dd>
         {nb.parameters && <dt>{trans.__('Parameters')}</dt>}
         {nb.parameters && <dd>{trans.__('yes')}</dd>}
       </dl>
