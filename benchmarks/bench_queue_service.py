@@ -3,8 +3,8 @@
 1. ``load``: slurmctld's RPCs while N users' servers are polled like open Slurm panels
    (``GET hpc/slurm/jobs?scope=mine&since=<v>&format=columns`` every ``--interval`` s,
    staggered), counted from ``sdiag`` by user over ``--window`` s, ``--runs`` times:
-   N real ``jupyter server`` processes as ``hpc-alice`` reading the queue with their own
-   ``squeue`` (today) and, at the same time, N as ``hpc-bob`` reading through the queue
+   N real ``jupyter server`` processes as ``hpcbench-own`` reading the queue with their own
+   ``squeue`` (today) and, at the same time, N as ``hpcbench-svc`` reading through the queue
    service (``python -m jupyterlab_hpc.slurm.service``, run as ``hpcbench`` with its
    defaults; JupyterHub's token check answered by a stand-in for ``GET /hub/api/user``).
    Three users, so sdiag's counts by user separate the two set-ups and the other
@@ -42,6 +42,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -59,7 +60,9 @@ sys.path.insert(0, str(REPO / "python"))
 from jupyterlab_hpc.slurm.parse import SEP  # noqa: E402
 
 SCOPE = "access:services!service=hpc-queue"
-BASELINE_USER, SERVICE_USER, SERVICE_RUNS_AS = "hpc-alice", "hpc-bob", "hpcbench"
+# Users of this benchmark only: the test suites of the shared cluster run as hpc-alice and
+# hpc-bob, and their RPCs would count as the servers'.
+BASELINE_USER, SERVICE_USER, SERVICE_RUNS_AS = "hpcbench-own", "hpcbench-svc", "hpcbench"
 HERE = Path(__file__).resolve().parent
 
 
@@ -128,9 +131,19 @@ def as_user(user: str, env: dict[str, str], argv: list[str], log: Path) -> subpr
         )  # fmt: skip
 
 
+def ensure_user(user: str) -> Path:
+    """A local user for the benchmark (no login) and its home under /tmp."""
+    if subprocess.run(["id", user], capture_output=True).returncode != 0:
+        subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", user], check=True)
+    home = Path(f"/tmp/queue-bench-home-{user}")
+    home.mkdir(exist_ok=True)
+    shutil.chown(home, user)
+    return home
+
+
 def base_env(su_env: Path, user: str) -> dict[str, str]:
     return {
-        "HOME": f"/home/{user}" if Path(f"/home/{user}").is_dir() else "/tmp",
+        "HOME": str(ensure_user(user)),
         "PATH": f"{su_env}/bin:/usr/bin:/bin",
         "PYTHONPATH": str(REPO / "python"),
         "SLURM_CONF": os.environ.get("SLURM_CONF", "/etc/slurm/slurm.conf"),
@@ -239,7 +252,7 @@ class Panels:
         answer = self.servers.get(port, f"hpc/slurm/jobs?scope=mine&since={self.versions[port]}&format=columns")
         with self.lock:
             self.polls += 1
-            source = answer.get("source", "error")
+            source = "stale" if answer.get("stale") else answer.get("source", "error")
             self.sources[source] = self.sources.get(source, 0) + 1
         self.versions[port] = answer.get("version", 0)
 
@@ -281,6 +294,8 @@ def window(groups: list[Panels], service: QueueServiceProcess, seconds: float) -
         thread.join(timeout=120)
     if since_after != since:
         return None
+    if any(set(group.sources) - {"squeue", "service"} for group in groups):
+        return None  # slurmctld did not answer meanwhile (another engineer's outage test)
     per_min = 60.0 / seconds
     users = (BASELINE_USER, SERVICE_USER, SERVICE_RUNS_AS)
     return {
@@ -334,7 +349,7 @@ def bench_load(args) -> None:
                 while len(results) < args.runs:
                     result = window(groups, service, args.window)
                     if result is None:
-                        print("slurmctld restarted during the window; measuring again", flush=True)
+                        print("slurmctld restarted or failed during the window; measuring again", flush=True)
                         continue
                     results.append(result)
                     print(f"{count} users: {json.dumps(result)}", flush=True)
@@ -686,6 +701,7 @@ def main() -> None:
     parser.add_argument("--old-venv", default="/tmp/oldslurm-venv")
     parser.add_argument("--answers", default="", help="folder for the synthetic queue and the answers (kept)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))  # stop the servers on the way out
     parts = args.parts.split(",")
     print(machine(), f"load average {os.getloadavg()[0]:.2f}", flush=True)
     folder = Path(args.answers or tempfile.mkdtemp(prefix="queue-bench-answers-"))
