@@ -153,14 +153,19 @@ def unblock_fifo(path) -> None:
 
 @pytest.fixture
 def fifo():
-    """``fifo(path)`` makes a named pipe; readers stuck on it are released at teardown."""
-    made = []
+    """``fifo(path)`` makes a named pipe with a writer that never writes (held here): a reader
+    that opens it without O_NONBLOCK, or reads it without checking it is a regular file, waits
+    forever, as on a server where someone keeps the pipe open. Released at teardown."""
+    made, writers = [], []
 
     def make(path):
         os.mkfifo(path)
         made.append(path)
+        writers.append(os.open(path, os.O_RDWR | os.O_NONBLOCK))  # O_RDWR: does not wait for a reader
         return path
 
     yield make
+    for fd in writers:
+        os.close(fd)  # readers blocked in read() get an end of file
     for path in made:
         unblock_fifo(path)

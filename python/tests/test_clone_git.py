@@ -197,7 +197,7 @@ def gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(60, method="thread")  # "thread": a wait() that never returns is not interrupted twice
 def test_a_timeout_stops_git_and_its_helpers(tmp_path, git_with_a_helper):
     """subprocess.run killed git only and then waited for the pipes its helper still held (300 s)."""
     source = git_source(tmp_path, "https://host/repo.git", timeout=1)

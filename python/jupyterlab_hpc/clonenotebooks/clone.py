@@ -8,6 +8,7 @@ import json
 import keyword
 import logging
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,12 @@ from ..validate import RootPaths, parse_json
 from .sources import DirectorySource
 
 MAX_PARAMETERS = 200
+#: papermill reads the parameters cell with a regular expression that backtracks over runs of
+#: blanks inside a line (seconds for a few thousand spaces, minutes beyond): a cell with a longer
+#: run, or bigger than MAX_PARAMETERS_CELL characters, is not inspected (no parameters offered).
+MAX_BLANK_RUN = 64
+MAX_PARAMETERS_CELL = 256 * 1024
+_BLANKS = re.compile(r"[^\S\n]+")  # each match is a maximal run: one linear pass
 log = logging.getLogger("jupyterlab_hpc")
 
 
@@ -98,10 +105,30 @@ def _with_tags(nb: nbformat.NotebookNode) -> set[int]:
     return added
 
 
+def _not_inspectable(nb: nbformat.NotebookNode) -> str | None:
+    """Why papermill must not read the parameters cell (see MAX_BLANK_RUN), or None."""
+    cell = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
+    source = cell.get("source", "") if cell is not None else ""
+    if isinstance(source, list):  # papermill joins the lines of a cell read as a list
+        source = "".join(line for line in source if isinstance(line, str))
+    if not isinstance(source, str):
+        return None
+    if len(source) > MAX_PARAMETERS_CELL:
+        return f"it has {len(source)} characters, more than {MAX_PARAMETERS_CELL}"
+    longest = max((match.end() - match.start() for match in _BLANKS.finditer(source)), default=0)
+    if longest > MAX_BLANK_RUN:
+        return f"it has a run of {longest} blanks in a line, more than {MAX_BLANK_RUN}"
+    return None
+
+
 def parameters_of(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
     """The parameters cell as papermill infers it, with the default decoded when it is a plain literal."""
     nb = copy.deepcopy(nb)
     _with_tags(nb)
+    why = _not_inspectable(nb)
+    if why:
+        log.warning("jupyterlab-hpc: parameters cell not inspected: %s", why)
+        return []
     try:
         params = _infer_parameters(nb)
     except (PapermillException, ValueError):
