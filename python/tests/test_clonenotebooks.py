@@ -350,6 +350,21 @@ async def test_user_directory_sources(api, tmp_path):
     assert code == 404
 
 
+@pytest.fixture
+def two_user_sources(hpc_config):
+    hpc_config["CloneNotebooks"]["max_user_sources"] = 2
+
+
+async def test_user_sources_beyond_the_limit_are_413(two_user_sources, api, tmp_path):
+    for n in (1, 2):
+        code, _ = await api("clone", "sources", method="POST", body={"name": f"g{n}", "path": str(tmp_path)})
+        assert code == 201
+    code, body = await api("clone", "sources", method="POST", body={"name": "g3", "path": str(tmp_path)})
+    assert code == 413 and "remove one first" in body["message"]
+    code, sources = await api("clone", "sources")
+    assert sorted(s["id"] for s in sources if s["user"]) == ["user-g1", "user-g2"]
+
+
 def test_index_cache_rereads_only_changed(shared):
     source = DirectorySource({"id": "s", "path": str(shared)}, max_size=50_000)
     first = source.notebooks()
@@ -482,7 +497,7 @@ def test_a_notebook_replaced_by_a_named_pipe_is_not_waited_for(shared, fifo):
         read_notebook(pipe, 50_000)
 
 
-@pytest.mark.timeout(30)
+@pytest.mark.timeout(30, method="thread")  # "thread": a regular expression cannot be interrupted
 def test_pathological_markdown_is_read_in_linear_time():
     """Regular expressions took seconds (cubic in the spaces of a heading, quadratic in '[')."""
     spaces = "# Intro" + " " * 5_000 + "end"
@@ -504,6 +519,18 @@ def test_pathological_markdown_is_read_in_linear_time():
         ]
         == "See the docs now."
     )
+
+
+@pytest.mark.timeout(20, method="thread")  # "thread": a regular expression cannot be interrupted
+async def test_a_parameters_cell_made_to_backtrack_is_not_inspected(api, shared):
+    """papermill's parameter pattern took about 40 s over 45,000 blanks in an annotation."""
+    cell = new_code_cell("x: a" + " " * 45_000 + "b\nn = 3", metadata={"tags": ["parameters"]})
+    write_nb(shared / "blanks.ipynb", [cell])
+    for route in ("parameters", "plan"):
+        code, body = await api("clone", route, params={"source": "shared", "path": "blanks.ipynb"})
+        assert code == 200 and body["parameters"] == [], body
+    code, body = await api("clone", "parameters", params={"source": "shared", "path": "sub/params.ipynb"})
+    assert [p["name"] for p in body["parameters"]] == ["alpha", "name", "n"]
 
 
 @pytest.fixture
@@ -653,6 +680,7 @@ async def test_bad_clone_names_write_nothing(api, jp_root_dir, name):
     assert files_under(jp_root_dir) == before
 
 
+@pytest.mark.timeout(30, method="thread")
 def test_strip_tags_keeps_comparisons_and_stays_linear():
     from jupyterlab_hpc.clonenotebooks.metadata import strip_tags
 
