@@ -149,11 +149,23 @@ def feature_url(base_url: str, feature: str, path: str = "") -> str:
     return url_path_join(base_url, "hpc", feature, path)
 
 
-def add_feature_handlers(serverapp: Any, feature: str, routes: list[tuple[str, type, dict[str, Any]]]) -> None:
-    """Register ``(path, handler, kwargs)`` routes under ``{base_url}hpc/<feature>/``."""
+def add_feature_handlers(
+    serverapp: Any, feature: str, routes: list[tuple[str, type, dict[str, Any]]], max_body_size: int | None = None
+) -> None:
+    """Register ``(path, handler, kwargs)`` routes under ``{base_url}hpc/<feature>/``; ``max_body_size``
+    (the feature's ``c.<Feature>.max_body_size``) is every API handler's request body cap."""
     base_url = serverapp.web_app.settings["base_url"]
+
+    def with_cap(handler: type, kwargs: dict[str, Any]) -> dict[str, Any]:
+        if max_body_size is None or not issubclass(handler, HpcHandler):
+            return kwargs
+        return {**kwargs, "max_body_size": max_body_size}
+
     serverapp.web_app.add_handlers(
         ".*$",
-        [(feature_url(base_url, feature, path), handler, kwargs) for path, handler, kwargs in routes],
+        [
+            (feature_url(base_url, feature, path), handler, with_cap(handler, kwargs))
+            for path, handler, kwargs in routes
+        ],
     )
     serverapp.log.info("jupyterlab-hpc: %s enabled at %s", feature, feature_url(base_url, feature))

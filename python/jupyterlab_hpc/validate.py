@@ -21,7 +21,8 @@ MAX_PATH_LENGTH = 4096
 #: (json.loads, copy.deepcopy, nbformat's validation).
 MAX_JSON_DEPTH = 100
 #: Newlines, tabs and the other C0 controls, and DEL: never in names, options or URLs.
-CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_CLASS = r"\x00-\x1f\x7f"  # inside [...], for patterns that add characters of their own
+CONTROL_CHARS = re.compile(f"[{CONTROL_CLASS}]")
 #: Environment variable names that hold credentials: never expanded, shown or passed on
 #: (glob patterns, case-insensitive; also the default of ``c.Slurm.exclude_env``).
 SECRET_ENV_PATTERNS = (
@@ -129,8 +130,8 @@ class RootPaths:
 
     Every path the API accepts goes through :meth:`to_disk`, which resolves
     symlinks and ``..`` and refuses anything that lands outside the root.
-    :meth:`api_text` and :meth:`disk_text` are the same mapping on strings
-    alone (no disk access), for hot loops over paths already resolved.
+    :meth:`api_text` is the same mapping on strings alone (no disk access),
+    for hot loops over paths already resolved.
     """
 
     def __init__(self, root_dir: str | os.PathLike[str]):
@@ -164,14 +165,6 @@ class RootPaths:
         if absolute == self._text:
             return ""
         return absolute[len(self._prefix) :] if absolute.startswith(self._prefix) else None
-
-    def disk_text(self, api_path: str) -> str:
-        """The absolute path string of an API path already checked (no resolution)."""
-        return self._prefix + api_path.lstrip("/") if api_path else self._text
-
-    def normalize(self, path: str, field: str = "path") -> str:
-        """The canonical API form of a path inside the root (Forbidden if outside)."""
-        return self.to_api(self.to_disk(path, field)) or ""
 
 
 # -- URLs ----------------------------------------------------------------------------------------

@@ -61,8 +61,9 @@ def test_root_paths_confine_to_root(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "link").symlink_to("/etc")
     paths = RootPaths(tmp_path)
-    assert paths.normalize("a/../a/") == "a"
-    assert paths.normalize("/" + str(tmp_path / "a").lstrip("/")) == "a"
+    assert paths.to_api(paths.to_disk("a/../a/")) == "a"
+    assert paths.to_api(paths.to_disk("/" + str(tmp_path / "a").lstrip("/"))) == "a"
+    assert paths.api_text(str(tmp_path.resolve() / "a")) == "a" and paths.api_text("/etc") is None
     for bad in ("../x", "/etc/passwd", "link/passwd", "a/../../x"):
         with pytest.raises(errors.Forbidden):
             paths.to_disk(bad)
@@ -107,7 +108,9 @@ async def test_offload_runs_blocking_work_off_the_event_loop():
     assert await blocking(lambda a, b=0: a + b, 2, b=3) == 5
 
 
-@pytest.mark.parametrize("feature", ["favorites", "recents", "clone/sources"])
+@pytest.mark.parametrize(
+    "feature", ["favorites", "recents", "clone/sources", "slurm/jobs", "slurm/templates", "slurm/notebook-runs"]
+)
 async def test_deeply_nested_body_is_400(api, feature):
     """200,000 nested '[' used to raise RecursionError in json.loads: a 500."""
     code, body = await api(*feature.split("/"), method="POST", body="[" * 200_000)
@@ -117,10 +120,27 @@ async def test_deeply_nested_body_is_400(api, feature):
 
 
 async def test_request_body_over_the_cap_is_413(api, hpc_config):
-    big = json.dumps({"path": "x", "padding": "y" * (1024 * 1024)})
-    for feature in ("favorites", "recents", "clone/clone"):
+    big = json.dumps({"path": "x", "padding": "y" * (4 * 1024 * 1024)})
+    for feature in ("favorites", "recents", "clone/clone", "slurm/jobs", "slurm/notebook-runs", "slurm/jobs/actions"):
         code, body = await api(*feature.split("/"), method="POST", body=big)
         assert code == 413 and "limit" in body["message"], feature
+
+
+CAPS = {"favorites": "Favorites", "recents": "Recents", "clone/clone": "CloneNotebooks", "slurm/templates": "Slurm"}
+
+
+@pytest.fixture
+def small_caps(hpc_config):
+    for section in CAPS.values():
+        hpc_config[section]["max_body_size"] = 1000
+
+
+@pytest.mark.parametrize("feature", CAPS)
+async def test_each_features_body_cap_is_configurable(small_caps, api, feature):
+    code, body = await api(*feature.split("/"), method="POST", body={"padding": "y" * 1000})
+    assert code == 413 and "limit of 1000" in body["message"]
+    code, body = await api(*feature.split("/"), method="POST", body={"padding": "y" * 900})
+    assert code != 413, body  # parsed, then refused for what it holds (or accepted)
 
 
 def test_parse_json_refuses_deep_nesting_without_recursion():

@@ -13,6 +13,17 @@ from jupyterlab_hpc.validate import RootPaths
 RECORDED = Path(__file__).parent / "slurm_recorded"
 
 
+def parse_squeue(output: str) -> list[dict]:
+    """The reference parser the streaming one is checked against: all of squeue's output at
+    once, nothing cached. squeue ends every record with the separator and a newline."""
+    records = output.split(parse.SEP + "\n")
+    if records[-1].endswith(parse.SEP):
+        records[-1] = records[-1][: -len(parse.SEP)]
+    width = len(parse.SQUEUE_FIELDS)
+    values = (record.lstrip("\n").split(parse.SEP, width - 1) for record in records)
+    return [parse.job_from_values(fields) for fields in values if len(fields) == width]
+
+
 def read(name):
     return (RECORDED / name).read_text(encoding="utf-8")
 
@@ -22,7 +33,7 @@ def by_id(jobs):
 
 
 def test_squeue_22_05_one_line_per_array_task():
-    jobs = by_id(parse.parse_squeue(read("squeue-22.05-array.txt")))
+    jobs = by_id(parse_squeue(read("squeue-22.05-array.txt")))
     assert set(jobs) == {"24", "25_1", "25_3", "26", "27"}
     task = jobs["25_1"]
     assert (task["array_job_id"], task["array_task_id"]) == ("25", "1")
@@ -44,13 +55,13 @@ def test_squeue_22_05_one_line_per_array_task():
 
 
 def test_squeue_22_05_pending_range_without_array_flag():
-    jobs = by_id(parse.parse_squeue(read("squeue-22.05-noarray.txt")))
+    jobs = by_id(parse_squeue(read("squeue-22.05-noarray.txt")))
     assert "25_[1,3]" in jobs
     assert jobs["25_[1,3]"]["array_task_id"] == "[1,3]"
 
 
 def test_squeue_25_variants_name_with_separator_and_limits():
-    jobs = by_id(parse.parse_squeue(read("squeue-25.05-constructed.txt")))
+    jobs = by_id(parse_squeue(read("squeue-25.05-constructed.txt")))
     assert jobs["100_7"]["name"] == "train \x1fmodel v2"  # the name is last: it cannot shift columns
     assert jobs["100_7"]["time_used"] == 93784 and jobs["100_7"]["time_limit"] is None
     assert jobs["100_7"]["nodes"] == 2 and jobs["100_7"]["nodelist"] == "gpu[01-02]"
@@ -63,7 +74,7 @@ def test_squeue_25_variants_name_with_separator_and_limits():
 def test_squeue_name_with_newline_stays_one_record():
     line = read("squeue-22.05-array.txt").splitlines()[3]  # job 24
     text = line.replace("x Priority=3", "two\nlines") + "\n"
-    (job,) = parse.parse_squeue(text)
+    (job,) = parse_squeue(text)
     assert job["name"].startswith("two\nlines") and job["id"] == "24"
 
 
@@ -171,7 +182,7 @@ def test_squeue_cache_reuses_unchanged_records_and_matches_the_plain_parser():
     text = read("squeue-22.05-array.txt")
     cache = parse.SqueueCache(lambda job: job.update(extra=job["id"]))
     first = cache.parse(text, 1.5, "root")
-    expected = [{**job, "extra": job["id"]} for job in parse.parse_squeue(text)]
+    expected = [{**job, "extra": job["id"]} for job in parse_squeue(text)]
     assert first.as_dict() == {"jobs": expected, "updated_at": 1.5, "user": "root"}
     changed = text.replace("0:05", "0:10")  # the running job's time used moved on
     second = cache.parse(changed, 2.5, "root")

@@ -29,6 +29,13 @@ class CloneNotebooks(Configurable):
         1024 * 1024 * 1024,
         help="Largest total size (bytes) of the data files copied with one clone; more: 413.",
     ).tag(config=True)
+    max_body_size = Int(
+        1024 * 1024,
+        help="Largest request body (bytes) the gallery API parses (a clone with its parameters); more: 413.",
+    ).tag(config=True)
+    max_user_sources = Int(100, help="Most sources (folders, repositories) one user may add; more: 413.").tag(
+        config=True
+    )
     max_scan_entries = Int(
         200_000,
         help="""Files and folders looked at per source and listing: a folder holding more (say, a whole

@@ -214,9 +214,9 @@ class LinkHandler(JupyterHandler):
     async def get(self):
         source_id = self.get_query_argument("source", "")
         path = self.get_query_argument("path", "")
-        if not source_id or not path:
-            raise web.HTTPError(400, "A gallery link needs 'source' and 'path'.")
         try:
+            if not source_id or not path:
+                raise errors.InvalidInput("A gallery link needs 'source' and 'path'.")
             # a stale git source fetches here (up to git_timeout): never on the event loop
             await blocking(self.check, source_id, path)
         except errors.HpcError as error:
@@ -255,4 +255,5 @@ def setup_handlers(serverapp, config):
             ("clone", CloneNotebookHandler, kwargs),
             ("link", LinkHandler, {"registry": registry}),
         ],
+        max_body_size=config.max_body_size,
     )

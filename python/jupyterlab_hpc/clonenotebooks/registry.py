@@ -128,6 +128,10 @@ class SourceRegistry:
         base = "user-" + (re.sub(r"[^a-z0-9]+", "-", spec["name"].lower()).strip("-") or "source")
 
         def add(data: Any) -> dict[str, Any]:
+            if len(data) >= self.config.max_user_sources:
+                raise errors.TooLarge(
+                    f"You have added {len(data)} sources, the most this server keeps; remove one first."
+                )
             ids = taken | {s.get("id") for s in data if isinstance(s, dict)}
             candidate, n = base, 1
             while candidate in ids:

@@ -65,7 +65,7 @@ class ItemHandler(FavoritesHandler):
 
 def setup_handlers(serverapp, config):
     catalog = Catalog(config, serverapp.root_dir)
-    kwargs = {"config_obj": config, "catalog": catalog, "max_body_size": config.max_body_size}
+    kwargs = {"config_obj": config, "catalog": catalog}
     add_feature_handlers(
         serverapp,
         "favorites",
@@ -75,4 +75,5 @@ def setup_handlers(serverapp, config):
             ("", ListHandler, kwargs),
             (r"(?P<fid>[A-Za-z0-9_-]{1,64})", ItemHandler, kwargs),
         ],
+        max_body_size=config.max_body_size,
     )

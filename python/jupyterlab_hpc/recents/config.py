@@ -27,6 +27,10 @@ class Recents(Configurable):
         100, help="Most entries a user may pin (pinned entries are never evicted); pinning more: 413."
     ).tag(config=True)
 
+    max_body_size = Integer(1024 * 1024, help="Largest request body (bytes) the recents API parses; more: 413.").tag(
+        config=True
+    )
+
     @default("store_path")
     def _default_store_path(self):
         return str(Path(jupyter_data_dir()) / "jupyterlab_hpc" / "recents.json")

@@ -133,4 +133,4 @@ def setup_handlers(serverapp, config: Recents):
     # "/?": ``hpc/recents`` and ``hpc/recents/`` alike (URLExt.join adds the
     # slash before a query string, as in ``DELETE hpc/recents/?path=...``).
     routes = [("status", StatusHandler, kwargs), ("?", ListHandler, kwargs)]
-    add_feature_handlers(serverapp, "recents", routes)
+    add_feature_handlers(serverapp, "recents", routes, max_body_size=config.max_body_size)

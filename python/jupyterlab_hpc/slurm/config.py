@@ -69,6 +69,13 @@ class Slurm(Configurable):
         help="Allow GET history?scope=all (every user's finished jobs) for users whom the site's authorizer "
         "grants 'read' on the resource 'hpc_slurm_history_all' (e.g. staff).",
     ).tag(config=True)
+    # A script of up to 1 MB (submit.MAX_SCRIPT_BYTES) as JSON text: escaping can double its size
+    # (newlines, quotes, backslashes) and more for control characters; the options add little.
+    max_body_size = Int(
+        4 * 1024 * 1024,
+        help="Largest request body (bytes) the Slurm API parses (a job script, a template, a run's parameters); "
+        "more: 413.",
+    ).tag(config=True)
     max_user_templates = Int(200, help="Most submission templates one user may save (more: 413).").tag(config=True)
     submit_flags = List(
         Unicode(),

@@ -29,10 +29,6 @@ from .sacct import ENDED_STATES, STATE_GROUPS
 from .templates import Templates
 from .wire import FORMATS, accepts_gzip, compress, parse_since
 
-# A script of up to MAX_SCRIPT_BYTES, as JSON text: escaping can double its size (newlines,
-# quotes, backslashes) and more for control characters; the options add little.
-MAX_SCRIPT_BODY = 4 * submit.MAX_SCRIPT_BYTES
-
 
 class SlurmHandler(HpcHandler):
     auth_resource = "hpc_slurm"
@@ -326,16 +322,17 @@ def setup_handlers(serverapp, config):
         "slurm",
         [
             ("status", StatusHandler, {"backend": backend}),
-            ("jobs", JobsHandler, {"backend": backend, "feed": feed, "max_body_size": MAX_SCRIPT_BODY}),
+            ("jobs", JobsHandler, {"backend": backend, "feed": feed}),
             ("jobs/actions", ActionsHandler, {"backend": backend}),
             ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
             ("jobs/([^/]+)", JobHandler, {"backend": backend}),
             ("partitions", PartitionsHandler, {"backend": backend}),
-            ("templates", TemplatesHandler, {"templates": templates, "max_body_size": MAX_SCRIPT_BODY}),
+            ("templates", TemplatesHandler, {"templates": templates}),
             ("templates/(.+)", TemplateHandler, {"templates": templates}),
             *run_routes(serverapp, config, backend),  # notebook runs and sweeps (runs/handlers.py)
             ("history", HistoryHandler, {"backend": backend}),
             ("history/([^/]+)", HistoryJobHandler, {"backend": backend}),
             ("cluster", ClusterHandler, {"backend": backend}),
         ],
+        max_body_size=config.max_body_size,
     )

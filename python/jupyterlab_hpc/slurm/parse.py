@@ -14,7 +14,7 @@ from .records import Partition, QueueJob
 SEP = "\x1f"  # unprintable: cannot appear in names typed by users
 
 # squeue -O fields, in output order. The name comes last so that, whatever it
-# holds, it cannot shift the other columns (see parse_squeue).
+# holds, it cannot shift the other columns (see SqueueSession).
 SQUEUE_FIELDS = [
     ("id", "JobArrayID"),
     ("array_job_id", "ArrayJobID"),
@@ -75,18 +75,6 @@ def parse_epoch(value: str) -> int | None:
 def parse_count(value: str) -> int | None:
     match = re.match(r"\d+", value.strip())
     return int(match.group()) if match else None
-
-
-def parse_squeue(output: str) -> list[dict]:
-    """Jobs of ``squeue --noheader -O SQUEUE_FORMAT`` (all at once, nothing cached: the reference
-    :class:`SqueueSession` is tested against). squeue ends every record with the separator and a
-    newline; splitting on that pair keeps a name with a newline or a stray separator in one record."""
-    records = output.split(SEP + "\n")
-    if records[-1].endswith(SEP):
-        records[-1] = records[-1][: -len(SEP)]
-    width = len(SQUEUE_FIELDS)
-    values = (record.lstrip("\n").split(SEP, width - 1) for record in records)
-    return [job_from_values(fields) for fields in values if len(fields) == width]
 
 
 _durations: dict[str, int | None] = {}

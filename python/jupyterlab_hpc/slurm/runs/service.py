@@ -24,7 +24,7 @@ import nbformat
 from ... import errors
 from ...clonenotebooks.clone import read_notebook
 from ...offload import blocking
-from ...validate import RootPaths, check_path_text
+from ...validate import CONTROL_CLASS, RootPaths, check_path_text
 from ..config import Slurm
 from ..interface import SlurmBackend
 from ..records import Accounted, Submission
@@ -46,7 +46,8 @@ OWN_OPTIONS = {
     "output": "the log goes beside the output notebooks",
     "error": "the log goes beside the output notebooks",
 }
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f;`$]|^-")
+# The job name: no control characters (validate.CONTROL_CHARS), no shell characters, no leading '-'.
+_UNSAFE_NAME = re.compile(rf"[{CONTROL_CLASS};`$]|^-")
 
 
 def new_run_id() -> str:

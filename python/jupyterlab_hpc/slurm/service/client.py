@@ -52,7 +52,6 @@ class QueueServiceClient:
         self.config = config
         self.down_until = 0.0  # monotonic; before it, do not ask
         self.problem: str | None = None  # why the last request failed (None: it worked)
-        self.requests = 0
 
     def usable(self) -> bool:
         return time.monotonic() >= self.down_until
@@ -85,7 +84,6 @@ class QueueServiceClient:
             request_timeout=self.config.queue_service_timeout,
             decompress_response=True,
         )
-        self.requests += 1
         try:
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
         except (HTTPClientError, OSError) as error:  # connection refused, DNS, timeout
