@@ -1,5 +1,6 @@
 import { expect, test } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 import { execFileSync } from 'child_process';
 
 /**
@@ -40,6 +41,26 @@ async function openPanel(page: IJupyterLabPageFixture) {
   return panel;
 }
 
+/**
+ * The row of a job submitted a moment ago: the server shares one squeue per
+ * refresh window, so ask again (Refresh) until the list has it.
+ */
+async function rowOf(panel: Locator, id: string): Promise<Locator> {
+  const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
+  await expect
+    .poll(
+      async () => {
+        if ((await row.count()) === 0) {
+          await panel.getByRole('button', { name: 'Refresh' }).click();
+        }
+        return row.count();
+      },
+      { timeout: 40000, intervals: [2000, 3000] }
+    )
+    .toBe(1);
+  return row;
+}
+
 test('the details pane follows a job to COMPLETED without reloading', async ({
   page
 }) => {
@@ -54,8 +75,7 @@ test('the details pane follows a job to COMPLETED without reloading', async ({
   ]);
   const panel = await openPanel(page);
   await panel.getByRole('searchbox', { name: 'Filter jobs' }).fill(TAG);
-  const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
-  await expect(row).toBeVisible({ timeout: 40000 });
+  const row = await rowOf(panel, id);
   await row.click();
   const details = panel.locator('.jp-hpc-Slurm-details');
   const badge = details.locator('.jp-hpc-Slurm-stateBadge');
@@ -122,7 +142,7 @@ test('a disabled Cancel looks different from an enabled one', async ({
   await panel
     .getByRole('searchbox', { name: 'Filter jobs' })
     .fill(`${TAG}-disabled`);
-  await panel.getByRole('button', { name: 'Refresh' }).click();
+  const row = await rowOf(panel, id);
   const cancel = panel.locator('.jp-hpc-Slurm-action[data-action="cancel"]');
   await expect(cancel).toBeDisabled();
   const look = () =>
@@ -131,7 +151,7 @@ test('a disabled Cancel looks different from an enabled one', async ({
       return `${style.opacity} ${style.backgroundColor} ${style.color}`;
     });
   const disabled = await look();
-  await panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`).click();
+  await row.click();
   await expect(cancel).toBeEnabled();
   const enabled = await look();
   expect(disabled).not.toEqual(enabled);
@@ -173,4 +193,86 @@ test('at 800 px the panel header is one line', async ({ page }) => {
   // whatever is cut stays readable in the tooltip, and Refresh keeps its name
   await expect(status).toHaveAttribute('title', /^Slurm 22\./);
   await expect(header.getByRole('button', { name: 'Refresh' })).toBeVisible();
+});
+
+test('a job that ends is announced with Open output, which opens its output file', async ({
+  page
+}) => {
+  test.setTimeout(120000);
+  const panel = await openPanel(page);
+  await panel.getByRole('button', { name: 'New job…' }).click();
+  const form = panel.locator('.jp-hpc-Slurm-submit');
+  const editor = form.locator('.jp-hpc-Slurm-script .cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+a');
+  // long enough to be listed running before it ends (an unseen job is not announced)
+  await page.keyboard.insertText(
+    '#!/bin/bash\nsleep 6\necho polished-output\n'
+  );
+  await form.getByLabel('Job name').fill(`${TAG}-notify`);
+  await form.locator('.jp-hpc-Slurm-submitButton').click();
+  const submittedToast = page.locator('.jp-toast-message', {
+    hasText: 'Submitted batch job'
+  });
+  await expect(submittedToast).toBeVisible();
+  const id = /Submitted batch job (\d+)/.exec(
+    (await submittedToast.textContent()) ?? ''
+  )![1];
+  submitted.push(id);
+
+  const toast = page.locator('.Toastify__toast', {
+    hasText: `Job ${id} (${TAG}-notify) completed.`
+  });
+  await expect(toast).toBeVisible({ timeout: 60000 });
+  await expect(toast.getByRole('button', { name: 'Show queue' })).toBeVisible();
+  await toast.getByRole('button', { name: 'Open output' }).click();
+  const tab = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', {
+    hasText: `slurm-${id}.out`
+  });
+  await expect(tab).toBeVisible();
+  await expect(page.locator('.jp-FileEditor .cm-content')).toContainText(
+    'polished-output'
+  );
+});
+
+test('the details sit beside the table, under it when narrow, and resize by keyboard', async ({
+  page
+}) => {
+  const id = sbatch([
+    '--hold',
+    `--job-name=${TAG}-split`,
+    '--wrap',
+    'sleep 60'
+  ]);
+  await page.setViewportSize({ width: 1400, height: 800 });
+  const panel = await openPanel(page);
+  await panel
+    .getByRole('searchbox', { name: 'Filter jobs' })
+    .fill(`${TAG}-split`);
+  const row = await rowOf(panel, id);
+  await row.click();
+  const table = panel.locator('.jp-hpc-Slurm-queue .jp-hpc-Slurm-tableScroll');
+  const pane = panel.locator('.jp-hpc-Slurm-detailsPane');
+  await expect(pane).toContainText('Held');
+  let t = (await table.boundingBox())!;
+  let p = (await pane.boundingBox())!;
+  expect(t.x + t.width).toBeLessThanOrEqual(p.x);
+  // the separator: focus it, Left widens the pane
+  const separator = panel.getByRole('separator', {
+    name: 'Resize the job details'
+  });
+  await separator.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  await expect
+    .poll(async () => (await pane.boundingBox())!.width)
+    .toBeGreaterThan(p.width + 40);
+
+  await page.setViewportSize({ width: 800, height: 800 });
+  await expect(separator).toHaveAttribute('aria-orientation', 'horizontal');
+  t = (await table.boundingBox())!;
+  p = (await pane.boundingBox())!;
+  expect(t.y + t.height).toBeLessThanOrEqual(p.y);
+  // the table keeps its width: the pane is under it, not over its columns
+  expect(Math.abs(p.width - t.width)).toBeLessThan(2);
 });

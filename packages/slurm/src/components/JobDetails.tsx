@@ -78,6 +78,8 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
   const [gone, setGone] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const askedHistory = useRef<string | null>(null);
+  /** Reads after the job left the queue while Slurm still says it is ending (COMPLETING). */
+  const [again, setAgain] = useState(0);
 
   // another job: start afresh
   useEffect(() => {
@@ -85,12 +87,14 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
     setEnded(null);
     setGone(false);
     setError(null);
+    setAgain(0);
     askedHistory.current = null;
   }, [id]);
 
   const left = job === null;
   useEffect(() => {
     let live = true;
+    let retry = 0;
     const askHistory = () => {
       if (askedHistory.current === id) {
         return;
@@ -112,6 +116,9 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
         const state = d.summary?.state ?? d.fields.JobState ?? '';
         if (FINAL_STATES.has(baseState(state))) {
           askHistory(); // why it ended, in words
+        } else if (left && again < 6) {
+          // no longer listed, not ended yet for Slurm: look again shortly
+          retry = window.setTimeout(() => setAgain(again + 1), 5000);
         }
       })
       .catch(e => {
@@ -126,8 +133,9 @@ export function JobDetails(props: IJobDetailsProps): JSX.Element {
       });
     return () => {
       live = false;
+      window.clearTimeout(retry);
     };
-  }, [model, history, id, job, left]);
+  }, [model, history, id, job, left, again]);
 
   const summary = details?.summary ?? null;
   const state =
