@@ -3,6 +3,7 @@ c.Slurm.backend_class), domain errors, the submission policy, output reads, secr
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -376,11 +377,23 @@ def test_secrets_of_the_servers_environment_are_not_passed_on(monkeypatch):
 # -- tests that need the cluster -------------------------------------------------------------------
 
 
-def test_cluster_tests_skip_with_a_reason_where_slurm_is_missing(tmp_path):
-    python = Path(sys.executable)
-    env = {**os.environ, "PATH": str(python.parent)}  # no Slurm commands on PATH
+def slurm_down_env(tmp_path, case):
+    """The environment of a machine without Slurm's commands, or with a controller that is down."""
+    if case == "no commands":
+        return {**os.environ, "PATH": str(Path(sys.executable).parent)}, "Slurm's client commands are not installed"
+    conf = Path(os.environ.get("SLURM_CONF") or "/etc/slurm/slurm.conf")
+    if shutil.which("scontrol") is None or not conf.is_file():
+        pytest.skip("needs Slurm's commands and a slurm.conf to point at a controller that is not there")
+    lines = [line for line in conf.read_text().splitlines() if not line.startswith("SlurmctldPort=")]
+    (tmp_path / "slurm.conf").write_text("\n".join([*lines, "SlurmctldPort=9"]) + "\n")  # nothing listens there
+    return {**os.environ, "SLURM_CONF": str(tmp_path / "slurm.conf")}, "the Slurm controller is not up"
+
+
+@pytest.mark.parametrize("case", ["no commands", "controller down"])
+def test_cluster_tests_skip_with_a_reason_where_slurm_is_missing(tmp_path, case):
+    env, reason = slurm_down_env(tmp_path, case)
     done = subprocess.run(
-        [python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "python/tests/test_slurm_jobs.py"],
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "python/tests/test_slurm_jobs.py"],
         cwd=PACKAGE.parents[2],
         env=env,
         capture_output=True,
@@ -388,6 +401,6 @@ def test_cluster_tests_skip_with_a_reason_where_slurm_is_missing(tmp_path):
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "Slurm's client commands are not installed" in done.stdout and " skipped" in done.stdout
+    assert reason in done.stdout and " skipped" in done.stdout
     summary = done.stdout.splitlines()[-1]
     assert "error" not in summary and "failed" not in summary and "passed" not in summary

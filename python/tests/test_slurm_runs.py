@@ -27,6 +27,8 @@ if x == 99:
     raise ValueError(f"x must not be {x}")
 result = x * 10 + y
 print("result", result, "label", repr(label))
+import os
+print("leaked", sorted(k for k in os.environ if k.startswith(("JUPYTERHUB_", "JPY_")) or "TOKEN" in k.upper()))
 """
 
 
@@ -129,7 +131,10 @@ def executed(path):
     return nb, printed, injected
 
 
-async def test_runs_sweeps_failures_and_rerun(api, jp_root_dir, tmp_path, submitted):
+async def test_runs_sweeps_failures_and_rerun(api, jp_root_dir, tmp_path, submitted, monkeypatch):
+    # the server's secrets (a hub's token) must not reach the tasks: runs submit through the backend
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-token-4242")
+    monkeypatch.setenv("JPY_API_TOKEN", "jpy-token-4242")
     project = jp_root_dir / "project"
     write_notebook(project)
     mark = f"/tmp/hpc-runs-{uuid.uuid4().hex}"
@@ -183,6 +188,9 @@ async def test_runs_sweeps_failures_and_rerun(api, jp_root_dir, tmp_path, submit
     # the single run: papermill's injected-parameters cell and the expected output
     nb, printed, injected = executed(runs / f"compute-{single['job_id']}.ipynb")
     assert "x = 4" in "".join(injected[0]["source"]) and "result 40.5 label 'single'" in printed
+    # (the kernel gets JPY_PARENT_PID from papermill's kernel manager: its own, not the server's)
+    assert "leaked [" in printed and "JUPYTERHUB_API_TOKEN" not in printed and "JPY_API_TOKEN" not in printed
+    assert "4242" not in json.dumps(nb)
     run = nb["metadata"]["jupyterlab_hpc"]["run"]
     assert (run["job_id"], run["task_id"], run["run_id"]) == (single["job_id"], None, single["id"])
     detail = await run_detail(api, single["id"])
