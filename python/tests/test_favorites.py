@@ -390,6 +390,13 @@ async def test_a_named_pipe_as_the_store_is_set_aside_not_waited_for(api, store_
     assert (await api("favorites", method="POST", body={"path": "notes.txt"}))[0] == 201
 
 
+@pytest.mark.timeout(60)
+def test_a_named_pipe_as_the_old_settings_file_is_not_waited_for(tmp_path, fifo):
+    from jupyterlab_hpc.favorites.legacy import read_legacy
+
+    assert read_legacy(str(fifo(tmp_path / "favorites.jupyterlab-settings"))) is None
+
+
 async def test_deeply_nested_store_and_old_settings_do_not_break_the_listing(api, store_file, hpc_config):
     """RecursionError from json.loads / json5 escaped: the listing answered 500."""
     store_file.parent.mkdir(parents=True, exist_ok=True)

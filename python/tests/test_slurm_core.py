@@ -273,6 +273,31 @@ def test_read_chunk_refuses_a_link_and_reads_at_most_the_limit(tmp_path):
     assert output.read_chunk(tmp_path / "missing.out", 7, 10)["exists"] is False
 
 
+@pytest.mark.timeout(60)
+def test_named_pipes_as_a_script_or_a_template_are_refused_not_waited_for(tmp_path, fifo):
+    from jupyterlab_hpc.slurm import templates
+
+    (tmp_path / "root").mkdir()
+    fifo(tmp_path / "root" / "job.sh")
+    with pytest.raises(errors.InvalidInput, match="named pipe"):
+        submit.plan({"path": "job.sh"}, RootPaths(tmp_path / "root"), [])
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "cpu.sh").write_text("#!/bin/bash\n# Description: one CPU\ntrue\n")
+    pipe = fifo(site / "gpu.sh")
+    assert [t["name"] for t in templates.site_templates([str(site)])] == ["cpu"]
+    assert templates._from_file(pipe) is None  # even if it became a pipe after the listing
+
+
+def test_slurm_commands_are_looked_up_once(monkeypatch):
+    """shutil.which searched PATH (network folders at some sites) on the event loop at every command."""
+    lookups = []
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: lookups.append(name) or real(name))
+    runner = Runner(Slurm(commands={"sinfo": "sh"}))
+    assert runner.resolve("sinfo") == runner.resolve("sinfo") == real("sh") and lookups == ["sh"]
+
+
 def own_job(jp_root_dir, stdout):
     return {"JobId": "5", "UserId": "alice(1000)", "WorkDir": str(jp_root_dir), "StdOut": stdout, "JobState": "RUNNING"}
 

@@ -43,12 +43,16 @@ class Runner:
 
     def __init__(self, config: Slurm):
         self.config = config
+        self._found: dict[str, str] = {}
 
     def resolve(self, name: str) -> str:
+        """The command's path; looked up once (a PATH of network folders is slow to search, and this
+        runs on the event loop). A missing command is looked up again next time (it may be installed)."""
         configured = self.config.command(name)
-        found = shutil.which(configured)
+        found = self._found.get(configured) or shutil.which(configured)
         if not found:
             raise CommandMissing(configured)
+        self._found[configured] = found
         return found
 
     def environment(self, *, epoch_times: bool) -> dict[str, str]:

@@ -33,10 +33,8 @@ from .wire import FORMATS, accepts_gzip, compress, parse_since
 class SlurmHandler(HpcHandler):
     auth_resource = "hpc_slurm"
     backend: SlurmBackend
-
-    @property
-    def paths(self) -> RootPaths:
-        return RootPaths(self.settings["server_root_dir"])
+    #: made once at start: resolving the root touches the file system, never per request on the loop
+    paths: RootPaths
 
 
 class StatusHandler(SlurmHandler):
@@ -314,6 +312,7 @@ class ClusterHandler(SlurmHandler):
 def setup_handlers(serverapp, config):
     backend = config.backend_class(config, root_dir=serverapp.root_dir)
     feed = QueueFeed(backend, config)
+    paths = RootPaths(serverapp.root_dir)
     if feed.uses_service:
         serverapp.log.info("jupyterlab-hpc: the job list comes from the queue service at %s", config.queue_service_url)
     templates = Templates(config.templates, config.user_templates_path, config.submit_flags, config.max_user_templates)
@@ -322,9 +321,9 @@ def setup_handlers(serverapp, config):
         "slurm",
         [
             ("status", StatusHandler, {"backend": backend}),
-            ("jobs", JobsHandler, {"backend": backend, "feed": feed}),
+            ("jobs", JobsHandler, {"backend": backend, "feed": feed, "paths": paths}),
             ("jobs/actions", ActionsHandler, {"backend": backend}),
-            ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}}),
+            ("jobs/([^/]+)/output", OutputHandler, {"backend": backend, "known_paths": {}, "paths": paths}),
             ("jobs/([^/]+)", JobHandler, {"backend": backend}),
             ("partitions", PartitionsHandler, {"backend": backend}),
             ("templates", TemplatesHandler, {"templates": templates}),
