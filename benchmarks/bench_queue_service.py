@@ -155,7 +155,7 @@ class QueueServiceProcess:
     """``python -m jupyterlab_hpc.slurm.service`` with its default timing, as SERVICE_RUNS_AS."""
 
     def __init__(self, su_env: Path, hub: StandInHub, folder: Path):
-        self.port = common.free_port()
+        self.port = unique_port()
         self.url = f"http://127.0.0.1:{self.port}/services/hpc-queue/"
         config = folder / "queue_config.py"
         config.write_text(
@@ -187,12 +187,23 @@ class QueueServiceProcess:
         self.proc.wait(timeout=30)
 
 
+_PORTS: set[int] = set()
+
+
+def unique_port() -> int:
+    """A free port not handed out before in this run (free_port alone may repeat one)."""
+    while (port := common.free_port()) in _PORTS:
+        pass
+    _PORTS.add(port)
+    return port
+
+
 class UserServers:
     """``count`` real single-user servers (jupyter server with jupyterlab_hpc.slurm) as ``user``."""
 
     def __init__(self, user: str, count: int, su_env: Path, folder: Path, service: QueueServiceProcess | None):
         self.user, self.token = user, os.urandom(12).hex()
-        self.ports = [common.free_port() for _ in range(count)]
+        self.ports = [unique_port() for _ in range(count)]
         self.procs = []
         for i, port in enumerate(self.ports):
             env = base_env(su_env, user)
@@ -203,19 +214,20 @@ class UserServers:
                 f"{su_env}/bin/python", "-m", "jupyter_server", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
                 f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={env['HOME']}",
                 "--ServerApp.jpserver_extensions={'jupyterlab_hpc.slurm': True}", "--ServerApp.log_level=WARN",
+                "--ServerApp.port_retries=0",  # never another server's port (its token differs: 403)
             ]  # fmt: skip
             self.procs.append(as_user(user, env, argv, folder / f"{user}-{i}.log"))
 
     def wait_ready(self) -> None:
-        for port in self.ports:
+        for port, proc in zip(self.ports, self.procs, strict=True):
             deadline = time.monotonic() + 300
             while True:
                 try:
                     self.get(port, "hpc/slurm/status")
                     break
                 except OSError:
-                    if time.monotonic() > deadline:
-                        raise
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise RuntimeError(f"the server of {self.user} on port {port} did not start") from None
                     time.sleep(0.5)
 
     def get(self, port: int, path: str) -> dict:
@@ -345,10 +357,13 @@ def bench_load(args) -> None:
                     for port in group.servers.ports:
                         group.poll(port)
                 time.sleep(5)
-                results = []
+                results, retries = [], 0
                 while len(results) < args.runs:
                     result = window(groups, service, args.window)
+                    if result is None and retries >= 2 * args.runs:
+                        sys.exit("slurmctld kept failing during the windows")
                     if result is None:
+                        retries += 1
                         print("slurmctld restarted or failed during the window; measuring again", flush=True)
                         continue
                     results.append(result)
