@@ -182,3 +182,22 @@ def test_domain_modules_raise_domain_errors_and_offload_one_way():
             elif isinstance(node, ast.Attribute) and node.attr == "HTTPError":
                 offenders.append(f"{rel}: HTTPError")
     assert offenders == []
+
+
+@pytest.mark.timeout(60)
+def test_copies_are_bounded_while_copying_and_never_wait_on_a_pipe(tmp_path, fifo):
+    """What a clone copies: at most the budget (checked on the open file), never over a file, never from a pipe."""
+    from jupyterlab_hpc import errors
+    from jupyterlab_hpc.safefile import NotRegularFile, copy_regular
+
+    source = tmp_path / "data.bin"
+    source.write_bytes(b"x" * 10)
+    assert copy_regular(source, tmp_path / "ok.bin", 10) == 10 and (tmp_path / "ok.bin").read_bytes() == b"x" * 10
+    with pytest.raises(errors.TooLarge):
+        copy_regular(source, tmp_path / "big.bin", 5)
+    assert not (tmp_path / "big.bin").exists()  # nothing half-copied is left
+    with pytest.raises(FileExistsError):
+        copy_regular(source, tmp_path / "ok.bin", 10)  # never overwrites
+    with pytest.raises(NotRegularFile):
+        copy_regular(fifo(tmp_path / "pipe.bin"), tmp_path / "p.bin", 10)
+    assert not (tmp_path / "p.bin").exists()

@@ -327,6 +327,25 @@ async def test_output_endpoint_answers_for_a_fifo_and_reads_off_the_event_loop(a
     assert code == 200 and body["data"] == "done\n" and body["path"] == "slurm-5.out"
 
 
+async def test_the_root_is_resolved_once_not_per_request(api, jp_root_dir, monkeypatch):
+    """Each Slurm request resolved the server root (a realpath, on a slow file system) on the event loop."""
+    made = []
+    real = RootPaths.__init__
+
+    def counting(self, root_dir):
+        made.append(sys._getframe(1).f_code.co_filename)
+        real(self, root_dir)
+
+    monkeypatch.setattr(RootPaths, "__init__", counting)
+    (jp_root_dir / "out.txt").write_text("x")
+    FakeBackend.last.fields["5"] = own_job(jp_root_dir.resolve(), str((jp_root_dir / "out.txt").resolve()))
+    code, body = await api("slurm", "jobs", "5", "output")
+    assert code == 200 and body["data"] == "x"
+    code, body = await api("slurm", "jobs", method="POST", body={"script": "#!/bin/bash\ntrue\n"})
+    assert code == 201, body
+    assert made and not [name for name in made if name.endswith(os.path.join("slurm", "handlers.py"))]
+
+
 # -- submission policy ---------------------------------------------------------------------------
 
 
