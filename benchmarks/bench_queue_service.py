@@ -655,6 +655,62 @@ def report_bytes(f: dict, args) -> None:
 # ---------------------------------------------------------------- part 3: the panel
 
 
+def bench_service(args, folder: Path) -> None:
+    """The service itself on the 100,000 jobs of the bytes part: how long one read takes (which
+    sets its interval: never below ``duration_factor`` x that) and its memory."""
+    states = sorted(folder.glob("s[0-9]*.squeue"), key=lambda p: int(p.stem[1:]))
+    if not states:
+        sys.exit("the service part needs the synthetic queue of the bytes part (run both)")
+    script, current = printing(folder, "service")
+    current.write_text(str(states[0]))
+    hub = StandInHub({"status-token": {"kind": "user", "name": "root", "scopes": [SCOPE]}})
+    port = unique_port()
+    config = folder / "service_config.py"
+    config.write_text(
+        f"c.QueueService.url = 'http://127.0.0.1:{port}'\nc.QueueService.prefix = '/services/hpc-queue/'\n"
+        f"c.HubAuth.api_url = '{hub.url}'\nc.HubAuth.api_token = 'x'\nc.HubAuth.access_scopes = {{'{SCOPE}'}}\n"
+        f"c.Slurm.commands = {{'squeue': '{script}'}}\n"
+    )
+    log = open(folder / "service-100k.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab_hpc.slurm.service", f"--config={config}"], stdout=log, stderr=log
+    )
+    base = f"http://127.0.0.1:{port}/services/hpc-queue/"
+    durations, rss = [], 0
+    try:
+        get = lambda path: json.loads(  # noqa: E731
+            urllib.request.urlopen(  # noqa: S310 (local)
+                urllib.request.Request(base + path, headers={"Authorization": "token status-token"}), timeout=300
+            ).read()
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                get("status")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        answer = get("jobs?scope=all&format=columns")  # the first read: every line parsed
+        for state in states[1:]:  # then each read after 1 % of the jobs changed
+            current.write_text(str(state))
+            answer = get(f"jobs?scope=all&format=columns&newer_than={time.time():.3f}")
+            durations.append(get("status")["duration"])
+            rss = max(rss, int(re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{proc.pid}/status").read_text())[1]))
+        jobs = len(answer["jobs"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+        hub.close()
+    print_table(
+        f"the queue service on {jobs:,} jobs (1 % changing between reads)",
+        [(f"{median(durations):.2f} s", f"{max(durations):.2f} s", str(len(durations)), f"{rss / 1024:.0f} MiB")],
+        ("read (squeue, parse, compare): median", "max", "reads", "service's memory (RSS)"),
+    )
+
+
 def bench_panel(args, folder: Path) -> None:
     deltas = sorted(folder.glob("delta*.json"), key=lambda p: int(p.stem[5:]))
     if not (folder / "full.json").exists() or not deltas:
@@ -723,6 +779,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     if "bytes" in parts:
         bench_bytes(args, folder)
+    if "service" in parts:
+        bench_service(args, folder)
     if "panel" in parts:
         bench_panel(args, folder)
     if "load" in parts:
