@@ -18,11 +18,13 @@
    paths; the server parses it through its real code path (``c.Slurm.commands``).
    jupyterlab-slurm 4.1.0 (``--old-venv``; ``pip install jupyterlab-slurm==4.1.0``) gets
    the same jobs in its own ``squeue -o`` format.
-3. ``panel``: the Slurm panel in Chromium (bench_queue_service_ui.js, Playwright) fed the
+3. ``service``: the queue service itself reading that queue (``c.Slurm.commands`` again):
+   the duration of a read after 1 % changed, and its resident memory.
+4. ``panel``: the Slurm panel in Chromium (bench_queue_service_ui.js, Playwright) fed the
    real server's answers of part 2: first rows after the first response, a delta applied,
    a filter keystroke.
 
-    .venv/bin/python benchmarks/bench_queue_service.py [--parts load,bytes,panel] [--users 1,5,20,50]
+    .venv/bin/python benchmarks/bench_queue_service.py [--parts load,bytes,service,panel] [--users 1,5,20,50]
         [--interval 30] [--window 60] [--runs 3] [--jobs 100000] [--su-env /tmp/queue-bench-su]
 
 Run as root on the machine of the local cluster (LOCAL_SLURM_DIR). The servers of part 1
@@ -758,7 +760,7 @@ def bench_panel(args, folder: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--parts", default="load,bytes,panel")
+    parser.add_argument("--parts", default="load,bytes,service,panel")
     parser.add_argument("--users", default="1,5,20,50")
     parser.add_argument("--interval", type=float, default=30.0, help="panel refresh (its default refreshInterval)")
     parser.add_argument("--window", type=float, default=60.0)
