@@ -6,7 +6,7 @@ import json
 import pytest
 
 from jupyterlab_hpc.slurm.queue_state import QueueState
-from jupyterlab_hpc.slurm.wire import JOB_COLUMNS, FragmentRows, decode, encode, parse_since
+from jupyterlab_hpc.slurm.wire import ELAPSED, JOB_COLUMNS, FragmentRows, decode, encode, parse_since
 
 
 class Clock:
@@ -112,6 +112,45 @@ def test_apply_deltas_from_elsewhere_and_requeued_jobs():
     delta = state.changes(v2)
     assert ids(delta.rows) == ["2"] and delta.removed == []
     assert state.apply([], [], clock.now) is False
+
+
+def test_a_running_jobs_elapsed_time_alone_is_no_change():
+    """Issue 15: TimeUsed ticks at every refresh; counted, every running job was in every delta."""
+    clock = Clock()
+    state = QueueState(clock=clock, elapsed=ELAPSED)
+    state.replace([row("1", state="RUNNING", time_used=60), row("2", state="RUNNING", time_used=5), row("3")], 1.0)
+    v1, r1 = state.version, state.revision
+    clock.now += 10
+    assert (
+        state.replace([row("1", state="RUNNING", time_used=70), row("2", state="RUNNING", time_used=15), row("3")], 2.0)
+        is False
+    )
+    delta = state.changes(v1)
+    assert state.version == v1 and not delta.full and delta.rows == [] and delta.removed == []
+    assert state.revision > r1 and delta.updated_at == 2.0  # whoever caches a full answer sees it is older
+    used = JOB_COLUMNS.index("time_used")
+    assert {r[0]: r[used] for r in state.full().rows} == {"1": 70, "2": 15, "3": 0}
+
+    # a state change of a running job (and any other change with the time) still counts, with the newest time
+    clock.now += 10
+    state.replace(
+        [row("1", state="COMPLETING", time_used=75), row("2", state="RUNNING", time_used=25, reason="x"), row("3")], 3.0
+    )
+    delta = state.changes(v1)
+    assert {r[0]: r[used] for r in delta.rows} == {"1": 75, "2": 25}
+
+    # a pending job starting (time 0 -> running) is a change; deltas from elsewhere follow the same rule
+    v2 = state.version
+    state.apply([row("3", state="RUNNING", time_used=1)], [], 4.0)
+    assert ids(state.changes(v2).rows) == ["3"]
+    v3 = state.version
+    assert state.apply([row("2", state="RUNNING", time_used=40, reason="x")], [], 5.0) is False
+    assert state.changes(v3).rows == [] and state.full().rows[1][used] == 40
+
+    # without ``elapsed`` (a table of other rows) every difference is a change
+    plain = QueueState(clock=clock)
+    plain.replace([row("1", state="RUNNING", time_used=1)], 1.0)
+    assert plain.replace([row("1", state="RUNNING", time_used=2)], 2.0) is True
 
 
 def test_a_filter_keeps_one_users_jobs_and_removals():

@@ -158,6 +158,30 @@ function num(value: number | string | null | undefined): number {
   return isNaN(n) ? Infinity : n;
 }
 
+/** When the browser received each job row (ms since epoch); see `timeUsed`. */
+const received = new WeakMap<IJob, number>();
+
+/** Note that `job` arrived now (a full answer or a delta brought it). */
+export function markReceived(job: IJob, at: number = Date.now()): void {
+  received.set(job, at);
+}
+
+/**
+ * A job's elapsed seconds now. A running job's `time_used` alone is no
+ * change in the server's deltas (docs/slurm-api.md), so its row is as old as
+ * its last real change: count the seconds since that row arrived on top.
+ */
+export function timeUsed(
+  job: IJob,
+  now: number = Date.now()
+): number | null | undefined {
+  const at = received.get(job);
+  if (job.state !== 'RUNNING' || at === undefined) {
+    return job.time_used;
+  }
+  return (job.time_used ?? 0) + Math.max(0, Math.floor((now - at) / 1000));
+}
+
 /** `3725` -> `1:02:05`, days as `2-03:00:00` (Slurm's own notation). */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !isFinite(seconds)) {
@@ -226,12 +250,12 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     label: 'Time used / limit',
     width: 150,
     text: job =>
-      `${formatDuration(job.time_used ?? 0)} / ${
+      `${formatDuration(timeUsed(job) ?? 0)} / ${
         job.time_limit === null || job.time_limit === undefined
           ? 'UNLIMITED'
           : formatDuration(job.time_limit)
       }`,
-    key: job => num(job.time_used)
+    key: job => num(timeUsed(job))
   },
   nodes: {
     id: 'nodes',

@@ -1,4 +1,4 @@
-import { IJob } from './jobs';
+import { IJob, markReceived } from './jobs';
 
 /**
  * `GET jobs?scope=&since=&format=columns` (docs/slurm-api.md): a full list or
@@ -83,6 +83,11 @@ export class QueueTable {
   /** Apply an answer; true if the list changed. */
   apply(answer: IJobsAnswer): boolean {
     const jobs = decodeJobs(answer);
+    // a running job's Time counts on from here (its time_used alone is sent no more)
+    const now = Date.now();
+    for (const job of jobs) {
+      markReceived(job, now);
+    }
     this._updatedAt = answer.updated_at * 1000;
     this._version = answer.version ?? null;
     if (answer.version === undefined || answer.full) {

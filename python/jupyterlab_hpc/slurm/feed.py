@@ -26,7 +26,7 @@ from .parse import JobList
 from .queue_state import Changes, QueueState, Row
 from .records import SCOPES, Scope
 from .service.client import QueueServiceClient, ServiceAnswer, ServiceDown
-from .wire import JOB_COLUMNS, FragmentRows, encode
+from .wire import ELAPSED, JOB_COLUMNS, FragmentRows, encode
 
 WORK_DIR = JOB_COLUMNS.index("work_dir")
 
@@ -67,7 +67,7 @@ class QueueFeed:
 
     def state(self, scope: Scope) -> QueueState:
         if scope not in self._states:
-            self._states[scope] = QueueState(history=self.config.queue_history)
+            self._states[scope] = QueueState(history=self.config.queue_history, elapsed=ELAPSED)
         return self._states[scope]
 
     def touched(self) -> None:
@@ -176,10 +176,10 @@ class QueueFeed:
             raise self._error[scope]
         state = self.state(scope)
         cached = self._lists.get(scope)
-        if cached is None or cached[0] != state.version:
+        if cached is None or cached[0] != state.revision:  # not version: elapsed times change without one
             jobs = [dict(zip(JOB_COLUMNS, row, strict=True)) for row in state.rows()]
             listing = await blocking(JobList.from_jobs, jobs, state.updated_at or 0.0, self.backend.user)
-            cached = self._lists[scope] = (state.version, listing)
+            cached = self._lists[scope] = (state.revision, listing)
         return cached[1]
 
 

@@ -10,6 +10,13 @@ Versions are integers that only grow, also across restarts: a new table starts a
 current time in milliseconds and adds one per change, so a version handed out by an
 earlier process (whose changes were far fewer than the milliseconds it ran) is always
 below the new table's floor and gets a full answer, never a wrong delta.
+
+A running job's elapsed time (squeue's TimeUsed) changes at every refresh; counted as a
+change it would put every running job in every delta. With ``elapsed`` (the positions of
+the state and the elapsed time in a row) a RUNNING job whose row differs only there is not
+a change: the table keeps the new row (a full answer is exact) and the browser counts the
+seconds on from the row it holds. ``revision`` changes whenever any row held changed, also
+then, for whoever caches a full answer.
 """
 
 from __future__ import annotations
@@ -36,8 +43,16 @@ class Changes:
 
 
 class QueueState:
-    def __init__(self, history: float = 900.0, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        history: float = 900.0,
+        clock: Callable[[], float] = time.time,
+        elapsed: tuple[int, int] | None = None,
+    ):
         self._clock = clock
+        self._elapsed = elapsed
+        #: Grows whenever a row held changed, elapsed times included (``version`` does not for those).
+        self.revision = 0
         self.history = history
         self.version = int(clock() * 1000)
         #: The oldest ``since`` answered with a delta; older ones get the full table.
@@ -64,7 +79,7 @@ class QueueState:
         old = self._rows
         new: dict[str, Row] = {}
         changed = []
-        kept = 0
+        kept = ticked = 0
         for row in rows:
             job_id = row[0]
             new[job_id] = row
@@ -74,27 +89,51 @@ class QueueState:
                 continue
             kept += 1
             if before is not row and before != row:
-                changed.append(job_id)
+                if self._only_elapsed(before, row):
+                    ticked += 1
+                else:
+                    changed.append(job_id)
         gone = [job_id for job_id in old if job_id not in new] if kept < len(old) else []
-        return self._commit(new, changed, gone, old, updated_at)
+        return self._commit(new, changed, gone, old, updated_at, ticked)
 
     def apply(self, rows: Iterable[Row], removed: Iterable[str], updated_at: float) -> bool:
         """Changes read elsewhere (the service's delta); True if anything changed."""
         new = dict(self._rows)
         changed = []
+        ticked = 0
         for row in rows:
-            if new.get(row[0]) != row:
+            before = new.get(row[0])
+            if before != row:
                 new[row[0]] = row
-                changed.append(row[0])
+                if before is not None and self._only_elapsed(before, row):
+                    ticked += 1
+                else:
+                    changed.append(row[0])
         gone = [job_id for job_id in dict.fromkeys(removed) if job_id in new]
         old = {job_id: new.pop(job_id) for job_id in gone}
-        return self._commit(new, changed, gone, old, updated_at)
+        return self._commit(new, changed, gone, old, updated_at, ticked)
 
-    def _commit(self, new: dict[str, Row], changed: list[str], gone: list[str], old: dict, updated_at: float) -> bool:
+    def _only_elapsed(self, before: Row, row: Row) -> bool:
+        """Whether two different rows of a job differ only in a running job's elapsed time."""
+        if self._elapsed is None:
+            return False
+        state, used = self._elapsed
+        return (
+            row[state] == "RUNNING"
+            and before[state] == "RUNNING"
+            and before[:used] == row[:used]
+            and before[used + 1 :] == row[used + 1 :]
+        )
+
+    def _commit(
+        self, new: dict[str, Row], changed: list[str], gone: list[str], old: dict, updated_at: float, ticked: int = 0
+    ) -> bool:
         self._rows = new
         self.updated_at = updated_at
         now = self._clock()
         self._prune(now)
+        if ticked or changed or gone:
+            self.revision += 1
         if not changed and not gone:
             return False
         self.version += 1

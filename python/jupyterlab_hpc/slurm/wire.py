@@ -45,6 +45,9 @@ JOB_COLUMNS: tuple[str, ...] = (
 SERVICE_COLUMNS: tuple[str, ...] = tuple(name for name in JOB_COLUMNS if name != "work_dir_path")
 USER = JOB_COLUMNS.index("user")
 assert SERVICE_COLUMNS.index("user") == USER  # noqa: S101 (both tables filter by this position)
+#: Where both tables' rows hold the state and the elapsed time (QueueState's ``elapsed``).
+ELAPSED = (JOB_COLUMNS.index("state"), JOB_COLUMNS.index("time_used"))
+assert ELAPSED == (SERVICE_COLUMNS.index("state"), SERVICE_COLUMNS.index("time_used"))  # noqa: S101
 
 #: Columns sent as an index into the answer's list of their distinct values.
 DICTIONARY_COLUMNS = frozenset(

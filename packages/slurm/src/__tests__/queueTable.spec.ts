@@ -32,7 +32,7 @@ jest.mock('@jupyterlab-hpc/common', () => {
 });
 
 import { HpcRequestError } from '@jupyterlab-hpc/common';
-import { IJob, ISort, sortJobs } from '../jobs';
+import { COLUMNS as JOB_COLUMNS, IJob, ISort, sortJobs } from '../jobs';
 import { SlurmModel } from '../model';
 import { IJobsAnswer, QueueTable, decodeJobs } from '../queueTable';
 
@@ -134,6 +134,45 @@ describe('QueueTable', () => {
     table.reset();
     expect(table.version).toBeNull();
     expect(table.jobs).toEqual([]);
+  });
+});
+
+describe("a running job's Time", () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('advances between deltas without a new row; a full answer resets it', () => {
+    let now = 1800000000000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
+    const time = JOB_COLUMNS.time;
+    const table = new QueueTable();
+    table.apply(
+      columns(10, true, [
+        job('1', 'RUNNING', 'alice', 60),
+        job('2'),
+        job('3', 'RUNNING', 'bob', 5)
+      ])
+    );
+    const one = () => table.jobs.find(j => j.id === '1')!;
+    expect(time.text(one())).toBe('0:01:00 / UNLIMITED');
+    // 30 s later the server's delta is empty (time_used alone is no change)
+    now += 30000;
+    expect(table.apply(columns(10, false, []))).toBe(false);
+    expect(time.text(one())).toBe('0:01:30 / UNLIMITED');
+    expect(time.key(one())).toBe(90);
+    expect(time.text(table.jobs[1])).toBe('0:00:00 / UNLIMITED'); // pending: no clock
+    // sorted by the time shown: 3 (5+30) before 1 (60+30) before the pending 2 (0)
+    expect(
+      sortJobs(table.jobs, { column: 'time', descending: true }).map(j => j.id)
+    ).toEqual(['1', '3', '2']);
+    // a delta with the job (another change) brings its time as of now
+    now += 10000;
+    table.apply(columns(11, false, [job('1', 'RUNNING', 'carol', 100)]));
+    expect(time.text(one())).toBe('0:01:40 / UNLIMITED');
+    expect(time.key(table.jobs.find(j => j.id === '3')!)).toBe(45);
+    // a full answer resets every row's clock
+    now += 5000;
+    table.apply(columns(12, true, [job('1', 'RUNNING', 'carol', 105)]));
+    expect(time.key(one())).toBe(105);
   });
 });
 

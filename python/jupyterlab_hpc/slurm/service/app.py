@@ -144,7 +144,7 @@ class QueueService(Application):
         )
         self.poller = QueuePoller(Slurm(parent=self), timing, self.history)
         self.poller.start()
-        self._cache: dict[tuple, tuple[int, bytes]] = {}
+        self._cache: dict[tuple, tuple[tuple, bytes]] = {}
         prefix = "/" + self.prefix.strip("/") + "/"
         self.web_app = web.Application(
             [
@@ -199,7 +199,8 @@ class QueueService(Application):
         error = poller.error
         key = ("" if everyone else user, since, fmt, restricted, str(error) if error else None)
         cached = self._cache.get(key)
-        if cached is not None and cached[0] == state.version:
+        stamp = (state.revision, state.updated_at)  # elapsed times and updated_at change without a version
+        if cached is not None and cached[0] == stamp:
             body = cached[1]
         else:
             changes: Changes = state.changes(since, None if everyone else (lambda row: row[USER] == user))
@@ -210,9 +211,9 @@ class QueueService(Application):
                 extra["message"] = str(error)
                 extra["stale"] = True
             body = encode(changes, SERVICE_COLUMNS, fmt, extra)
-            if len(self._cache) > 64 or any(version != state.version for version, _ in self._cache.values()):
+            if len(self._cache) > 64 or any(held != stamp for held, _ in self._cache.values()):
                 self._cache.clear()
-            self._cache[key] = (state.version, body)
+            self._cache[key] = (stamp, body)
         return (status_for(error) if error is not None else 200), body
 
 

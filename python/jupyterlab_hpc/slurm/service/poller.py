@@ -23,7 +23,7 @@ from ...offload import blocking
 from ..cli import CliBackend
 from ..config import Slurm
 from ..queue_state import QueueState
-from ..wire import SERVICE_COLUMNS, FragmentRows
+from ..wire import ELAPSED, SERVICE_COLUMNS, FragmentRows
 
 log = logging.getLogger("jupyterlab_hpc.queue_service")
 
@@ -57,7 +57,7 @@ class QueuePoller:
         slurm.min_refresh_interval = 0
         self.backend = CliBackend(slurm)
         self.timing = timing
-        self.state = QueueState(history=history)
+        self.state = QueueState(history=history, elapsed=ELAPSED)
         self._rows = FragmentRows(SERVICE_COLUMNS)
         self.error: errors.HpcError | None = None  # the last refresh's failure, until one succeeds
         self.failed_at: float | None = None
