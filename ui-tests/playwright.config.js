@@ -14,7 +14,12 @@ module.exports = {
   // Visual snapshots (visual.spec.ts): tolerant of font hinting and
   // anti-aliasing, not of a moved or recoloured element.
   expect: {
-    toHaveScreenshot: { maxDiffPixelRatio: 0.02, threshold: 0.2 }
+    toHaveScreenshot: {
+      maxDiffPixelRatio: 0.02,
+      threshold: 0.2,
+      // a busy machine (2 cores shared by several suites)
+      timeout: 20000
+    }
   },
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {

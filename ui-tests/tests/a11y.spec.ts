@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
+import { execFileSync } from 'child_process';
 
 /**
  * Accessibility of each panel: axe (scoped to the panel's own node, so that
@@ -13,7 +14,8 @@ const BASE = 'http://localhost:8888';
 /** Serious and critical axe findings inside `selector`, as readable lines. */
 async function axeFindings(
   page: IJupyterLabPageFixture,
-  selector: string
+  selector: string,
+  configure: (axe: AxeBuilder) => AxeBuilder = axe => axe
 ): Promise<string[]> {
   // JupyterLab's shell is absolutely positioned in a body of height 0 with
   // overflow hidden: axe would take every element as clipped away, and skip
@@ -22,7 +24,9 @@ async function axeFindings(
     document.documentElement.style.height = '100%';
     document.body.style.height = '100%';
   });
-  const results = await new AxeBuilder({ page }).include(selector).analyze();
+  const results = await configure(
+    new AxeBuilder({ page }).include(selector)
+  ).analyze();
   return results.violations
     .filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(
@@ -35,11 +39,16 @@ async function axeFindings(
 /** No serious or critical axe finding in `selector`, in the light and the dark theme. */
 async function expectAxeClean(
   page: IJupyterLabPageFixture,
-  selector: string
+  selector: string,
+  configure?: (axe: AxeBuilder) => AxeBuilder
 ): Promise<void> {
-  expect(await axeFindings(page, selector), 'light theme').toEqual([]);
+  expect(await axeFindings(page, selector, configure), 'light theme').toEqual(
+    []
+  );
   await page.theme.setDarkTheme();
-  expect(await axeFindings(page, selector), 'dark theme').toEqual([]);
+  expect(await axeFindings(page, selector, configure), 'dark theme').toEqual(
+    []
+  );
   await page.theme.setLightTheme();
 }
 
@@ -56,19 +65,32 @@ async function isFocused(locator: Locator): Promise<boolean> {
   return locator.evaluate(el => el === document.activeElement);
 }
 
-/** Press Tab until `target` has the focus (at most `max` times). */
+/** Press Tab (or `key`) until `target` has the focus, at most `max` times. */
 async function tabTo(
   page: IJupyterLabPageFixture,
   target: Locator,
-  max = 40
+  max = 40,
+  key = 'Tab'
 ): Promise<void> {
   for (let i = 0; i < max; i++) {
     if (await isFocused(target)) {
       return;
     }
-    await page.keyboard.press('Tab');
+    await page.keyboard.press(key);
   }
-  expect(await isFocused(target), `Tab did not reach ${target}`).toBe(true);
+  expect(await isFocused(target), `${key} did not reach ${target}`).toBe(true);
+}
+
+/** The job's state as squeue shows it, '' once squeue no longer lists it. */
+function squeueState(id: string): string {
+  try {
+    return execFileSync('squeue', ['--noheader', '-j', id, '-o', '%T'], {
+      encoding: 'utf-8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    }).trim();
+  } catch {
+    return '';
+  }
 }
 
 async function resetFavorites(page: IJupyterLabPageFixture): Promise<void> {
@@ -262,5 +284,103 @@ test.describe('Gallery, accessibility', () => {
     expect(
       await page.contents.fileExists('gallery/examples/hello-hpc.ipynb')
     ).toBe(true);
+  });
+});
+
+test.describe('Slurm panel, accessibility', () => {
+  const tag = `hpc-a11y-${process.pid}`;
+  let job = '';
+
+  test.afterEach(() => {
+    // leave nothing running, whatever failed
+    try {
+      execFileSync('scancel', [`--name=${tag}`]);
+    } catch {
+      // nothing to cancel
+    }
+  });
+
+  test('axe finds nothing serious in each tab and the form; select and cancel a job by keyboard', async ({
+    page
+  }) => {
+    test.setTimeout(150000);
+    const submitted = await page.request.post(`${BASE}/hpc/slurm/jobs`, {
+      data: {
+        script: '#!/bin/bash\nsleep 300\n',
+        options: { 'job-name': tag, time: '10', ntasks: 1 }
+      }
+    });
+    expect(submitted.status()).toBe(201);
+    job = (await submitted.json()).id;
+
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('hpc-slurm:open')
+    );
+    const panel = page.locator('.jp-hpc-Slurm');
+    await expect(panel).toContainText('Slurm 22.');
+    const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${job}"]`);
+    await expect(row).toBeVisible({ timeout: 40000 });
+
+    await expectAxeClean(page, '.jp-hpc-Slurm');
+    expect(await expectNamedButtons(panel)).toBeGreaterThanOrEqual(6);
+
+    // keyboard only: type the job's name in the filter, Tab to its row's
+    // checkbox, Space selects it, back to Cancel, Enter, Enter confirms
+    await panel.getByRole('searchbox', { name: 'Filter jobs' }).focus();
+    await page.keyboard.type(tag);
+    await expect(panel.locator('.jp-hpc-Slurm-row')).toHaveCount(1);
+    await tabTo(page, row.getByRole('checkbox'));
+    await page.keyboard.press('Space');
+    await expect(row).toHaveAttribute('aria-selected', 'true');
+    const cancel = panel.locator('.jp-hpc-Slurm-action[data-action="cancel"]');
+    await expect(cancel).toBeEnabled();
+    await tabTo(page, cancel, 40, 'Shift+Tab');
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText(`Jobs: ${job}`);
+    await page.keyboard.press('Enter');
+    await expect(dialog).toHaveCount(0);
+    await expect(row).toHaveCount(0, { timeout: 30000 });
+    expect(squeueState(job)).toMatch(/^(CANCELLED|COMPLETING)?$/);
+
+    // the tabs: arrows move between them, each one clean for axe
+    await panel.locator('.jp-hpc-Slurm-tab[data-view="queue"]').focus();
+    const loaded: Record<string, string> = {
+      history: '.jp-hpc-Slurm-count, .jp-hpc-Slurm-empty',
+      cluster: '.jp-hpc-Slurm-partition',
+      runs: '.jp-hpc-Slurm-runList, .jp-hpc-Slurm-empty:not(:text("Loading"))'
+    };
+    for (const view of ['history', 'cluster', 'runs']) {
+      await page.keyboard.press('ArrowRight');
+      const tab = panel.locator(`.jp-hpc-Slurm-tab[data-view="${view}"]`);
+      await expect(tab).toBeFocused();
+      await expect(tab).toHaveAttribute('aria-selected', 'true');
+      await expect(
+        panel.locator(loaded[view]).filter({ visible: true }).first()
+      ).toBeVisible({
+        timeout: 30000
+      });
+      await expectAxeClean(page, '.jp-hpc-Slurm');
+      await expectNamedButtons(panel);
+      // (switching themes for axe moved the focus away)
+      await tab.focus();
+    }
+
+    // the submit form, opened from the keyboard
+    await page.keyboard.press('ArrowRight'); // back to Queue
+    await tabTo(page, panel.getByRole('button', { name: 'New job…' }), 10);
+    await page.keyboard.press('Enter');
+    const form = panel.locator('.jp-hpc-Slurm-submit');
+    await expect(form).toBeVisible();
+    // The script editor's syntax colours are JupyterLab's CodeMirror theme
+    // (a comment is #408080 on white, 4.4:1), not ours: colour contrast is
+    // checked everywhere but in the editor's lines.
+    await expectAxeClean(page, '.jp-hpc-Slurm-submit', axe =>
+      axe.exclude('.jp-hpc-Slurm-submit .cm-line')
+    );
+    await expect(
+      form.getByRole('textbox', { name: 'Batch script' })
+    ).toBeVisible();
+    expect(await expectNamedButtons(form)).toBeGreaterThanOrEqual(1);
   });
 });

@@ -17,16 +17,20 @@ export function EfficiencyBar(props: {
   const { ratio, label } = props;
   const kind = level(ratio);
   const percent = formatPercent(ratio);
+  // A meter must have a value: an unknown ratio is plain text ("–").
+  const meter =
+    ratio === null
+      ? { title: label }
+      : {
+          role: 'meter',
+          'aria-label': label,
+          'aria-valuemin': 0,
+          'aria-valuemax': 100,
+          'aria-valuenow': Math.round(ratio * 100),
+          'aria-valuetext': percent || undefined
+        };
   return (
-    <span
-      className={`jp-hpc-Slurm-effBar jp-mod-${kind}`}
-      role="meter"
-      aria-label={label}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={ratio === null ? undefined : Math.round(ratio * 100)}
-      aria-valuetext={percent || undefined}
-    >
+    <span className={`jp-hpc-Slurm-effBar jp-mod-${kind}`} {...meter}>
       <span className="jp-hpc-Slurm-effTrack" aria-hidden="true">
         <span
           className="jp-hpc-Slurm-effFill"

@@ -25,6 +25,8 @@ export function ScriptEditor(props: {
   // the latest callback, without making a new editor when it changes
   const onChange = useRef(props.onChange);
   onChange.current = props.onChange;
+  const labelRef = useRef(props.label);
+  labelRef.current = props.label;
 
   useEffect(() => {
     if (!editorServices || !host.current) {
@@ -51,6 +53,10 @@ export function ScriptEditor(props: {
       model,
       config: { lineNumbers: true }
     });
+    // The text box screen readers announce is CodeMirror's content element.
+    host.current
+      .querySelector('.cm-content')
+      ?.setAttribute('aria-label', labelRef.current);
     handle.current = {
       get: () => model.sharedModel.getSource(),
       set: text => model.sharedModel.setSource(text)
