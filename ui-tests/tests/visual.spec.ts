@@ -1,5 +1,6 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
+import { execFileSync } from 'child_process';
 
 /**
  * Visual regression: each panel in the light and the dark theme, in a wide
@@ -159,5 +160,110 @@ test.describe('Visual', () => {
     const dialog = page.locator('.jp-Dialog-content');
     await expect(dialog.locator('#jp-hpc-clone-name')).toBeVisible();
     await snapshots(page, dialog, 'clone-dialog');
+  });
+
+  test('Slurm panel: Queue, History, Cluster, Runs, the submit form', async ({
+    page
+  }) => {
+    test.setTimeout(180000);
+    // two held jobs of known names; the filter shows only them (the cluster
+    // is shared: other jobs come and go)
+    const tag = 'hpc-visual';
+    try {
+      execFileSync('scancel', [`--name=${tag}-a`, `--name=${tag}-b`]);
+    } catch {
+      // none left from an earlier run
+    }
+    const ids: string[] = [];
+    for (const name of ['a', 'b']) {
+      const response = await page.request.post(`${BASE}/hpc/slurm/jobs`, {
+        data: {
+          script: '#!/bin/bash\nsleep 300\n',
+          options: { 'job-name': `${tag}-${name}`, time: '10', hold: true }
+        }
+      });
+      expect(response.status()).toBe(201);
+      ids.push((await response.json()).id);
+    }
+    // the runs of other tests in this server: not part of the picture
+    await page.route(/\/hpc\/slurm\/notebook-runs(\?|$)/, route =>
+      route.fulfill({
+        json: { runs: [], queue_error: null, accounting_error: null }
+      })
+    );
+    try {
+      await page.evaluate(() =>
+        (window as any).jupyterapp.commands.execute('hpc-slurm:open')
+      );
+      const panel = page.locator('.jp-hpc-Slurm');
+      await expect(panel).toContainText('Slurm 22.');
+      const queueFilter = panel.getByRole('searchbox', { name: 'Filter jobs' });
+      await queueFilter.fill(tag);
+      for (const id of ids) {
+        await expect(
+          panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`)
+        ).toBeVisible({ timeout: 40000 });
+      }
+      await expect(panel.locator('.jp-hpc-Slurm-row')).toHaveCount(2);
+      await queueFilter.blur();
+      // who, where, how long ago, job ids, user names
+      const header = [
+        panel.locator('.jp-hpc-Slurm-status'),
+        panel.locator('.jp-hpc-Slurm-updated')
+      ];
+      await snapshots(page, panel, 'slurm-queue', [
+        ...header,
+        // "2 of N jobs": N counts everyone's tests on this cluster
+        panel.locator('.jp-hpc-Slurm-count'),
+        panel.locator('.jp-hpc-Slurm-row [data-column="id"]'),
+        panel.locator('.jp-hpc-Slurm-row [data-column="user"]')
+      ]);
+
+      // History: filtered to nothing (what ended depends on everyone's jobs)
+      await page.setViewportSize({ width: 1400, height: HEIGHT });
+      await panel.locator('.jp-hpc-Slurm-tab[data-view="history"]').click();
+      const count = panel
+        .locator('.jp-hpc-Slurm-count')
+        .filter({ visible: true });
+      await expect(count).toBeVisible({ timeout: 30000 });
+      const historyFilter = panel
+        .getByRole('searchbox')
+        .filter({ visible: true });
+      await historyFilter.fill('no-job-has-this-name');
+      await historyFilter.blur();
+      await expect(count).toHaveText(/^0 of \d+ jobs$/);
+      await snapshots(page, panel, 'slurm-history', [...header, count]);
+
+      // Cluster: the partitions; their load is everyone's
+      await panel.locator('.jp-hpc-Slurm-tab[data-view="cluster"]').click();
+      await expect(
+        panel.locator('.jp-hpc-Slurm-partition').first()
+      ).toBeVisible({ timeout: 30000 });
+      await snapshots(page, panel, 'slurm-cluster', [
+        ...header,
+        panel.locator('.jp-hpc-Slurm-nodeBar'),
+        panel.locator('.jp-hpc-Slurm-partitionFacts')
+      ]);
+
+      // Runs: none (the list is answered by the route above)
+      await panel.locator('.jp-hpc-Slurm-tab[data-view="runs"]').click();
+      await expect(
+        panel
+          .locator('.jp-hpc-Slurm-empty')
+          .filter({ visible: true })
+          .filter({ hasNotText: 'Loading' })
+      ).toBeVisible({ timeout: 30000 });
+      await snapshots(page, panel, 'slurm-runs', header);
+
+      // the submit form as it opens
+      await panel.locator('.jp-hpc-Slurm-tab[data-view="queue"]').click();
+      await panel.getByRole('button', { name: 'New job…' }).click();
+      await expect(panel.locator('.jp-hpc-Slurm-submit')).toBeVisible();
+      await snapshots(page, panel, 'slurm-submit', header);
+    } finally {
+      for (const id of ids) {
+        await page.request.delete(`${BASE}/hpc/slurm/jobs/${id}`);
+      }
+    }
   });
 });
