@@ -33,6 +33,19 @@ test.afterAll(() => {
   }
 });
 
+// JupyterLab asks once, in a toast, whether to fetch Jupyter news; at the
+// bottom right it can cover the panel's buttons (the submit form's Submit).
+test.beforeEach(async ({ page }) => {
+  await page.addLocatorHandler(
+    page.getByText(
+      'Would you like to get notified about official Jupyter news?'
+    ),
+    async () => {
+      await page.locator('.jp-toast-button', { hasText: 'No' }).click();
+    }
+  );
+});
+
 test("another user's job appears in All jobs and leaves when cancelled, without a reload", async ({
   page
 }) => {
