@@ -51,7 +51,7 @@ test.beforeEach(async ({ page }) => {
       'Would you like to get notified about official Jupyter news?'
     ),
     async () => {
-      await page.locator('.jp-toast-button', { hasText: 'No' }).click();
+      await page.getByRole('button', { name: 'No', exact: true }).click();
     }
   );
 });
