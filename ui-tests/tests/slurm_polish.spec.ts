@@ -276,3 +276,36 @@ test('the details sit beside the table, under it when narrow, and resize by keyb
   // the table keeps its width: the pane is under it, not over its columns
   expect(Math.abs(p.width - t.width)).toBeLessThan(2);
 });
+
+test('Release and Hold show in the row at once, then why the job waits', async ({
+  page
+}) => {
+  // begins in an hour: released, it still waits (for its begin time), so
+  // it can be held again
+  const id = sbatch([
+    '--hold',
+    '--begin=now+3600',
+    `--job-name=${TAG}-actions`,
+    '--wrap',
+    'sleep 60'
+  ]);
+  const panel = await openPanel(page);
+  await panel
+    .getByRole('searchbox', { name: 'Filter jobs' })
+    .fill(`${TAG}-actions`);
+  const row = await rowOf(panel, id);
+  const reason = row.locator('[data-column="reason"]');
+  await expect(reason).toHaveText('JobHeldUser');
+  const check = row.locator('input[type="checkbox"]');
+  await check.check();
+  await panel.getByRole('button', { name: 'Release' }).click();
+  // Slurm clears the reason at once (the refresh after the action shows
+  // that), and its scheduler sets the next one a few seconds later: the
+  // panel asks again until it has it, not at its next refresh (30 s)
+  await expect(reason).not.toHaveText('JobHeldUser', { timeout: 4000 });
+  await expect(reason).toHaveText('BeginTime', { timeout: 15000 });
+  await check.check();
+  await panel.getByRole('button', { name: 'Hold' }).click();
+  // held by root, an administrator here
+  await expect(reason).toHaveText(/^JobHeld(User|Admin)$/, { timeout: 4000 });
+});

@@ -6,6 +6,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import {
   IJob,
   ITransition,
+  baseState,
   finalKind,
   isActive,
   snapshot,
@@ -55,6 +56,11 @@ export interface IQueueNote {
 export interface IJobEvent {
   kind: ITransition['kind'] | 'finished';
   job: IJob;
+}
+
+/** Pending with no reason yet: Slurm has not looked at the job since it changed. */
+function awaitsScheduler(job: IJob): boolean {
+  return baseState(job.state) === 'PENDING' && !job.reason;
 }
 
 function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -233,11 +239,15 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       results.push(...reply.results);
     }
     const done = new Set(results.filter(r => r.ok).map(r => r.id));
-    // a cancelled running job lingers as COMPLETING for a moment
+    // A cancelled running job lingers as COMPLETING for a moment; a released
+    // (or requeued) job waits with no reason until the scheduler's next pass
+    // says why it waits, or starts it: refresh until then.
     this._expectChange(jobs =>
-      action !== 'cancel'
-        ? true
-        : jobs.every(j => !done.has(j.id) || !isActive(j))
+      jobs.every(
+        j =>
+          !done.has(j.id) ||
+          (action === 'cancel' ? !isActive(j) : !awaitsScheduler(j))
+      )
     );
     return results;
   }

@@ -130,6 +130,33 @@ describe('SlurmModel', () => {
     expect(results[6]).toEqual({ id: '7', ok: false, message: 'denied' });
   });
 
+  it('after a release, refreshes until Slurm says why the job waits', async () => {
+    // Slurm clears a released job's reason; its scheduler sets the next one
+    // (or starts the job) a few seconds later
+    let lists = 0;
+    let released = false;
+    handler = (path, init) => {
+      if (path === 'status') {
+        return { ...STATUS, min_refresh_interval: 0.05 };
+      }
+      if (path === 'jobs/actions') {
+        released = JSON.parse(init.body).action === 'release';
+        return { results: [{ id: '1', ok: true, message: '' }] };
+      }
+      lists += 1;
+      const reason = !released ? 'JobHeldUser' : lists < 5 ? '' : 'Priority';
+      return reply([{ ...job('1', 'PENDING'), reason }]);
+    };
+    await model.refresh();
+    expect(model.jobs[0].reason).toBe('JobHeldUser');
+    lists = 0;
+    await model.act('release', ['1']);
+    await new Promise(resolve => setTimeout(resolve, 1000));
+    expect(model.jobs[0].reason).toBe('Priority');
+    // and no more asking once it has its reason
+    expect(lists).toBe(5);
+  });
+
   it("announces the user's own jobs starting and ending", async () => {
     const events: IJobEvent[] = [];
     model.jobEvent.connect((_, e) => events.push(e));
