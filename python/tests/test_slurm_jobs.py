@@ -267,6 +267,10 @@ async def test_partitions(api):
     assert parts["debug"]["default"] is True and parts["debug"]["time_limit"] == 3600
     assert parts["long"]["default"] is False and parts["long"]["time_limit"] == 7 * 86400
     assert parts["debug"]["state"] == "up" and parts["debug"]["nodes"]["total"] == 1
+    # what a job that does not ask gets (scripts/local-slurm sets defaults on "long" only)
+    assert parts["debug"]["default_time"] is None and parts["debug"]["default_memory"] is None
+    assert parts["long"]["default_time"] == 86400
+    assert parts["long"]["default_memory"] == 1024**3 and parts["long"]["default_memory_per"] == "cpu"
 
 
 @pytest.mark.parametrize("bad", ["1;ls", "--help", "-1", "", "0", "12_", "12_[1-", "abc", 12, None, "1 2"])

@@ -142,6 +142,19 @@ def test_sinfo_sums_partition_lines():
     assert part["nodes"] == {"idle": 3, "total": 5} and part["time_limit"] is None
 
 
+def test_partition_defaults():
+    defaults = parse.parse_partition_defaults(read("scontrol-show-partition-22.05.txt"))
+    # unset: a job gets the partition's MaxTime and may use all of a node's memory
+    assert defaults["debug"] == {"default_time": None, "default_memory": None, "default_memory_per": None}
+    assert defaults["long"] == {"default_time": 86400, "default_memory": 1024**3, "default_memory_per": "cpu"}
+    line = "PartitionName=big DefaultTime=30:00 MaxTime=UNLIMITED DefMemPerNode=4000 MaxMemPerNode=UNLIMITED"
+    assert parse.parse_partition_defaults(line)["big"] == {
+        "default_time": 1800,
+        "default_memory": 4000 * 1024**2,
+        "default_memory_per": "node",
+    }
+
+
 def test_output_patterns():
     record = {"JobId": "42", "JobName": "my job", "UserId": "alice(1000)", "BatchHost": "n1", "ArrayTaskId": ""}
     assert output.expand("/o/%x-%j-%u-%N-%%-%4j.out", record, "42") == "/o/my job-42-alice-n1-%-0042.out"

@@ -150,10 +150,16 @@ class CliBackend(SlurmBackend):
 
     async def partitions(self) -> list[Partition]:
         sep = parse.SEP
-        result = await self._run("sinfo", ["--noheader", "-o", f"%P{sep}%a{sep}%l{sep}%F"])
+        result, shown = await asyncio.gather(
+            self._run("sinfo", ["--noheader", "-o", f"%P{sep}%a{sep}%l{sep}%F"]),
+            self._run("scontrol", ["show", "partition", "-o"]),
+        )
         if not result.ok:
             raise self._failed(result, "sinfo")
-        return parse.parse_sinfo_partitions(result.stdout)
+        # the defaults only inform the form's hints: without them the list still serves
+        defaults = parse.parse_partition_defaults(shown.stdout) if shown.ok else {}
+        unknown = {"default_time": None, "default_memory": None, "default_memory_per": None}
+        return [{**part, **defaults.get(part["name"], unknown)} for part in parse.parse_sinfo_partitions(result.stdout)]
 
     # ------------------------------------------------------------------ accounting, cluster status
     @property

@@ -250,6 +250,30 @@ def parse_sinfo_partitions(output: str) -> list[Partition]:
     return list(partitions.values())
 
 
+def parse_partition_defaults(output: str) -> dict[str, dict]:
+    """What a job that does not ask gets, per partition, from ``scontrol show partition -o``:
+    ``default_time`` (DefaultTime, seconds; None when unset: Slurm then gives MaxTime) and
+    ``default_memory`` in bytes with ``default_memory_per`` (DefMemPerCPU or DefMemPerNode,
+    megabytes in Slurm; None when unlimited: a job may use all of a node's memory)."""
+    defaults = {}
+    for record in parse_scontrol_records(output):
+        name = record.get("PartitionName")
+        if not name:
+            continue
+        memory, per = None, None
+        for key, unit in (("DefMemPerCPU", "cpu"), ("DefMemPerNode", "node")):
+            value = record.get(key, "")
+            if value.isdigit() and int(value) > 0:
+                memory, per = int(value) * 1024**2, unit
+                break
+        defaults[name] = {
+            "default_time": parse_duration(record.get("DefaultTime", "NONE")),
+            "default_memory": memory,
+            "default_memory_per": per,
+        }
+    return defaults
+
+
 def parse_user(user_id: str) -> str:
     """``alice(1000)`` -> ``alice`` (scontrol's UserId)."""
     return user_id.split("(", 1)[0]

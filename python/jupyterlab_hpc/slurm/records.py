@@ -123,6 +123,10 @@ class Partition(TypedDict):
     default: bool
     time_limit: int | None
     nodes: dict[str, int]  # {"idle", "total"}
+    # What a job gets that does not ask (``scontrol show partition``); None: not set there.
+    default_time: int | None
+    default_memory: int | None  # bytes, per ``default_memory_per``
+    default_memory_per: Literal["cpu", "node"] | None
 
 
 @dataclass
