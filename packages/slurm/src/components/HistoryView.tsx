@@ -19,7 +19,8 @@ import {
 import { HistoryModel } from '../historyModel';
 import { HistoryDetails, IHistoryActions } from './HistoryDetails';
 import { HistoryTable } from './HistoryTable';
-import { useNow, useSignal } from './hooks';
+import { UpdatedAgo } from './UpdatedAgo';
+import { useSignal } from './hooks';
 
 export interface IHistoryViewProps extends IHistoryActions {
   model: HistoryModel;
@@ -111,7 +112,11 @@ export function HistoryView(props: IHistoryViewProps): JSX.Element {
             ))}
           </select>
         </label>
-        <Updated model={model} trans={trans} />
+        <UpdatedAgo
+          updatedAt={model.updatedAt}
+          busy={model.loading ? trans.__('reading the accounting…') : null}
+          trans={trans}
+        />
         <button
           className="jp-mod-styled jp-hpc-Slurm-refresh"
           title={trans.__('Ask Slurm for the history now')}
@@ -215,25 +220,5 @@ export function HistoryView(props: IHistoryViewProps): JSX.Element {
         </>
       )}
     </div>
-  );
-}
-
-function Updated(props: {
-  model: HistoryModel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, trans } = props;
-  const now = useNow(1000);
-  return (
-    <span className="jp-hpc-Slurm-updated">
-      {model.loading
-        ? trans.__('reading the accounting…')
-        : model.updatedAt === null
-          ? ''
-          : trans.__(
-              'updated %1 s ago',
-              Math.max(0, Math.round((now - model.updatedAt) / 1000))
-            )}
-    </span>
   );
 }

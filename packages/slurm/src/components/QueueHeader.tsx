@@ -3,7 +3,7 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { IQueueNote, SlurmModel } from '../model';
-import { useNow } from './hooks';
+import { UpdatedAgo } from './UpdatedAgo';
 
 /**
  * One line: who and where (cut with an ellipsis when narrow, whole in its
@@ -54,7 +54,12 @@ export function QueueHeader(props: {
           </button>
         ))}
       </div>
-      <UpdatedAgo model={model} trans={trans} />
+      <UpdatedAgo
+        updatedAt={model.updatedAt}
+        busy={model.loading ? trans.__('refreshing…') : null}
+        title={trans.__('Refreshed every %1 s', model.pollInterval)}
+        trans={trans}
+      />
       <button
         className="jp-mod-styled jp-hpc-Slurm-refresh"
         title={trans.__('Refresh the job list now')}
@@ -71,33 +76,6 @@ export function QueueHeader(props: {
         {trans.__('New job…')}
       </button>
     </div>
-  );
-}
-
-/**
- * "updated N s ago", ticking every second on its own so that the table
- * (possibly 100,000 rows of derived state) does not re-render with it.
- */
-function UpdatedAgo(props: {
-  model: SlurmModel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, trans } = props;
-  const now = useNow(1000);
-  return (
-    <span
-      className="jp-hpc-Slurm-updated"
-      title={trans.__('Refreshed every %1 s', model.pollInterval)}
-    >
-      {model.loading
-        ? trans.__('refreshing…')
-        : model.updatedAt === null
-          ? ''
-          : trans.__(
-              'updated %1 s ago',
-              Math.max(0, Math.round((now - model.updatedAt) / 1000))
-            )}
-    </span>
   );
 }
 

@@ -4,7 +4,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import React, { useMemo, useRef, useState } from 'react';
 
 import { ROW_HEIGHT } from '../components/JobTable';
-import { useNow, useSignal } from '../components/hooks';
+import { UpdatedAgo } from '../components/UpdatedAgo';
+import { useSignal } from '../components/hooks';
 import { RunsModel } from './model';
 import { isActiveState, isFailedState, showValue } from './sweep';
 import { INotebookRun, IRunDetail, IRunTask } from './types';
@@ -80,7 +81,15 @@ export function RunsView(props: IRunsViewProps): JSX.Element {
         <span className="jp-hpc-Slurm-runsTitle">
           {trans.__('Notebook runs')}
         </span>
-        <Updated model={model} trans={trans} />
+        <UpdatedAgo
+          updatedAt={model.updatedAt}
+          busy={
+            model.loading && model.updatedAt === null
+              ? trans.__('loading…')
+              : null
+          }
+          trans={trans}
+        />
         <button
           className="jp-mod-styled jp-hpc-Slurm-refresh"
           title={trans.__('Ask Slurm for the runs’ states now')}
@@ -494,25 +503,5 @@ function TaskTable(props: {
         })}
       </div>
     </div>
-  );
-}
-
-function Updated(props: {
-  model: RunsModel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, trans } = props;
-  const now = useNow(1000);
-  return (
-    <span className="jp-hpc-Slurm-updated">
-      {model.loading && model.updatedAt === null
-        ? trans.__('loading…')
-        : model.updatedAt === null
-          ? ''
-          : trans.__(
-              'updated %1 s ago',
-              Math.max(0, Math.round((now - model.updatedAt) / 1000))
-            )}
-    </span>
   );
 }
