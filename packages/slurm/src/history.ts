@@ -5,13 +5,9 @@
  */
 
 import { IEfficiency } from './efficiency';
+import { IExitCode, IJobRecord } from './jobRecord';
 import { formatDuration, formatTime, idKey } from './jobs';
 import { formatBytes, formatPercent } from './units';
-
-export interface IExitCode {
-  code: number;
-  signal: number;
-}
 
 /** Why a job ended (`ended` of the API); words in `explain.ts`. */
 export interface IEnded {
@@ -47,35 +43,18 @@ export interface IEnded {
 }
 
 /** One job of `GET history`. */
-export interface IHistoryJob {
-  id: string;
-  array_job_id: string | null;
-  array_task_id: string | null;
-  name: string;
-  user: string;
-  account: string;
-  partition: string;
-  qos: string;
-  state: string;
+export interface IHistoryJob extends IJobRecord {
   cancelled_by: string | null;
-  reason: string;
-  exit_code: IExitCode | null;
   derived_exit_code: IExitCode | null;
   submit: number | null;
   start: number | null;
   end: number | null;
   elapsed: number | null;
-  time_limit: number | null;
-  cpus: number | null;
-  nodes: number | null;
-  nodelist: string;
   total_cpu: number | null;
   req_mem: string;
   mem_requested: number | null;
   mem_requested_per: string | null;
   gpus: number | null;
-  work_dir: string;
-  work_dir_path: string | null;
   efficiency: IEfficiency;
   ended: IEnded;
 }

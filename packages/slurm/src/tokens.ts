@@ -2,6 +2,7 @@ import { SharedCommandIDs } from '@jupyterlab-hpc/common';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 
+import type { IJobRecord } from './jobRecord';
 import type { IJob } from './jobs';
 
 export type { IJob } from './jobs';
@@ -72,38 +73,18 @@ export interface ISubmission {
 }
 
 /** The `summary` of `GET jobs/{id}`: one job, typed (docs/slurm-api.md). */
-export interface IJobSummary {
-  id: string;
-  array_job_id: string | null;
-  array_task_id: string | null;
-  name: string;
-  user: string;
-  account: string;
-  partition: string;
-  qos: string;
-  state: string;
-  reason: string;
-  /** null while the job has not ended. */
-  exit_code: { code: number; signal: number } | null;
+export interface IJobSummary extends IJobRecord {
   /** Epoch seconds; for a pending job start/end are Slurm's estimates. */
   submit_time: number | null;
   eligible_time: number | null;
   start_time: number | null;
   end_time: number | null;
-  /** Seconds; null = unlimited. */
-  time_limit: number | null;
   run_time: number;
-  nodes: number | null;
-  nodelist: string;
-  cpus: number | null;
   memory: string;
   memory_per: 'node' | 'cpu' | 'gpu' | null;
   memory_bytes: number | null;
   tres: string;
   gres: string;
-  work_dir: string;
-  /** Relative to the Jupyter root; null outside it. */
-  work_dir_path: string | null;
   stdout: string;
   stdout_path: string | null;
   stderr: string;
