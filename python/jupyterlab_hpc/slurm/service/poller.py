@@ -132,10 +132,7 @@ class QueuePoller:
             elif self._active():
                 timeout = 0.0
             if timeout != 0.0:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout)
-                except asyncio.TimeoutError:
-                    pass
+                await self._woken_or(timeout)
             self._wake.clear()
             if self._last_start is not None:
                 early = self._last_start + self.early_gap() - time.monotonic()
@@ -147,6 +144,16 @@ class QueuePoller:
                 log.exception("queue refresh failed unexpectedly")
             cycle, self._cycle = self._cycle, asyncio.get_running_loop().create_future()
             cycle.set_result(None)
+
+    async def _woken_or(self, timeout: float | None) -> None:
+        """Return when a client wakes the loop or after ``timeout`` seconds. Not ``asyncio.wait_for``:
+        before Python 3.12 it drops a cancellation that comes as the event is set (a request in the
+        moment of SIGTERM), and the loop, and so the service, would never stop."""
+        woken = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait({woken}, timeout=timeout)
+        finally:
+            woken.cancel()
 
     async def refresh(self) -> None:
         """One squeue for the whole cluster into the table; a failure keeps the last good table."""
