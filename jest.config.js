@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }]
   },
   moduleNameMapper: {
-    '\\.(css|svg)$': '<rootDir>/jest.stub.js'
+    '\\.(css|svg)$': '<rootDir>/jest.stub.js',
+    // the shared package's sources (its built lib/ is ES modules)
+    '^@jupyterlab-hpc/common$': '<rootDir>/packages/common/src/index.ts'
   }
 };

@@ -378,6 +378,93 @@ test.describe('Favorites', () => {
   });
 });
 
+test.describe('Favorites, second look', () => {
+  test('repeated names show their folder; arrows, menu key and Delete by keyboard; greyed names readable', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.createDirectory(`${tmpPath}/climate/analysis/run1`);
+    await page.contents.createDirectory(`${tmpPath}/dft/run1`);
+    await addByApi(page, `${tmpPath}/climate/analysis/run1`);
+    await addByApi(page, `${tmpPath}/dft/run1`);
+    await page.reload();
+    await page.sidebar.openTab('filebrowser');
+    const both = favorite(page, 'run1');
+    await expect(both).toHaveCount(2);
+    await expect(both.locator('.jp-hpc-Favorites-hint')).toHaveText([
+      '…/analysis',
+      '…/dft'
+    ]);
+
+    // arrows move between favorites; the menu key's menu gives the focus back
+    await both.first().focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(both.nth(1)).toBeFocused();
+    await page.keyboard.press('ContextMenu');
+    await expect(
+      page.getByRole('menuitem', { name: 'Copy Path' })
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(both.nth(1)).toBeFocused();
+    // Delete removes it, with an Undo
+    await page.keyboard.press('Delete');
+    await expect(both).toHaveCount(1);
+    await expect(both.locator('.jp-hpc-Favorites-hint')).toHaveCount(0);
+    await page
+      .locator('.Toastify__toast', { hasText: 'Removed "run1"' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect(both).toHaveCount(2);
+
+    // an unusable favorite is greyed, yet 4.5:1, in both themes, hovered too
+    const unset = favorite(page, 'Unset project');
+    await expect(unset).toHaveClass(/jp-mod-unusable/);
+    for (const dark of [false, true]) {
+      await (dark ? page.theme.setDarkTheme() : page.theme.setLightTheme());
+      await page.mouse.move(0, 0);
+      expect(await textContrast(unset)).toBeGreaterThanOrEqual(4.5);
+      await unset.hover();
+      expect(await textContrast(unset)).toBeGreaterThanOrEqual(4.5);
+    }
+    await page.theme.setLightTheme();
+    const listed = await (await page.request.get('/hpc/favorites')).json();
+    for (const f of listed.favorites) {
+      if (f.path.startsWith(tmpPath)) {
+        await page.request.delete(`/hpc/favorites/${f.id}`);
+      }
+    }
+  });
+});
+
+/** Contrast of an element's text with the first opaque background behind it. */
+function textContrast(locator: Locator): Promise<number> {
+  return locator.evaluate(el => {
+    // rgb(a) in 0-255, or color(srgb ...) in 0-1 (what color-mix gives)
+    const rgba = (c: string) => {
+      const [r, g, b, a = 1] = (c.match(/[\d.]+/g) ?? []).map(Number);
+      const k = c.startsWith('color(') ? 255 : 1;
+      return [r * k, g * k, b * k, a];
+    };
+    let bg = [255, 255, 255, 1];
+    for (let n: Element | null = el; n; n = n.parentElement) {
+      const c = rgba(getComputedStyle(n).backgroundColor);
+      if (c[3] === 1) {
+        bg = c;
+        break;
+      }
+    }
+    const fg = rgba(getComputedStyle(el).color);
+    const mixed = [0, 1, 2].map(i => fg[i] * fg[3] + bg[i] * (1 - fg[3]));
+    const lum = (c: number[]) =>
+      [0, 1, 2]
+        .map(i => c[i] / 255)
+        .map(v => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [hi, lo] = [lum(mixed), lum(bg)].sort((a, b) => b - a);
+    return (hi + 0.05) / (lo + 0.05);
+  });
+}
+
 async function addByApi(
   page: IJupyterLabPageFixture,
   path: string,

@@ -11,7 +11,10 @@ import {
   showErrorMessage,
   WidgetTracker
 } from '@jupyterlab/apputils';
-import { SharedCommandIDs } from '@jupyterlab-hpc/common';
+import {
+  refocusAfterContextMenu,
+  SharedCommandIDs
+} from '@jupyterlab-hpc/common';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
@@ -227,6 +230,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
             toolbar: new Toolbar()
           });
           widget.id = 'jp-hpc-gallery';
+          refocusAfterContextMenu(panel.node, app.contextMenu.menu);
           widget.title.label = trans.__('Notebook Gallery');
           widget.title.icon = galleryIcon;
           widget.title.closable = true;

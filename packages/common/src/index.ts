@@ -1,2 +1,4 @@
 export * from './commands';
 export * from './request';
+export * from './paths';
+export * from './focus';

@@ -9,6 +9,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { fileIcon, MenuSvg } from '@jupyterlab/ui-components';
+import { refocusAfterContextMenu } from '@jupyterlab-hpc/common';
 import { DisposableSet } from '@lumino/disposable';
 
 import { addCommands, CommandIDs, openFavorite } from './commands';
@@ -56,6 +57,8 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
       fileIcon: name =>
         app.docRegistry.getFileTypesForPath(name)[0]?.icon ?? fileIcon,
       open: favorite => void openFavorite(app, browser, favorite, trans),
+      remove: favorite =>
+        void app.commands.execute(CommandIDs.remove, { id: favorite.id }),
       sortBy: () => sortBy,
       currentPath: () => normalize(browser.model.path),
       star: {
@@ -66,6 +69,7 @@ const plugin: JupyterFrontEndPlugin<IFavorites> = {
     });
     // At the top of the file browser sidebar, above the breadcrumbs.
     browser.insertWidget(0, section);
+    refocusAfterContextMenu(section.node, app.contextMenu.menu);
     browser.model.pathChanged.connect(() => section.update());
     addCommands(app, model, browser, trans);
 

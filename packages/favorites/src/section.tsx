@@ -13,7 +13,14 @@ import React, { useRef, useState } from 'react';
 import { starEmptyIcon, starFilledIcon } from './icons';
 
 import { FavoritesModel, IStar, normalize } from './model';
-import { displayed, moveIndex, SortBy, tooltip, usable } from './sort';
+import {
+  displayed,
+  moveIndex,
+  nameHints,
+  SortBy,
+  tooltip,
+  usable
+} from './sort';
 import type { IFavorite } from './tokens';
 
 /** What the section needs from the application. */
@@ -24,6 +31,8 @@ export interface ISectionOptions {
   fileIcon: (name: string) => LabIcon;
   /** Navigate to a directory or open a file. */
   open: (favorite: IFavorite) => void;
+  /** Remove the user's own favorite, hide a site one (with an Undo). */
+  remove: (favorite: IFavorite) => void;
   sortBy: () => SortBy;
   /** The file browser's folder, relative to the root ('' the root). */
   currentPath: () => string;
@@ -60,11 +69,50 @@ function saveDismissed(backup: string): void {
   }
 }
 
+/**
+ * Arrow keys, Home and End move between the favorites; Delete removes the
+ * focused one (the focus goes to its neighbour). True when the key was used.
+ */
+function onItemKey(
+  event: React.KeyboardEvent<HTMLElement>,
+  favorite: IFavorite,
+  options: ISectionOptions
+): boolean {
+  const items = Array.from(
+    event.currentTarget
+      .closest('.jp-hpc-Favorites-list')
+      ?.querySelectorAll<HTMLElement>('.jp-hpc-Favorites-item') ?? []
+  );
+  const here = items.indexOf(event.currentTarget);
+  const next = {
+    ArrowDown: here + 1,
+    ArrowUp: here - 1,
+    Home: 0,
+    End: items.length - 1
+  }[event.key];
+  if (next !== undefined) {
+    items[Math.max(0, Math.min(items.length - 1, next))]?.focus();
+    return true;
+  }
+  if (event.key === 'Enter') {
+    options.open(favorite);
+    return true;
+  }
+  if (event.key === 'Delete') {
+    (items[here + 1] ?? items[here - 1])?.focus();
+    options.remove(favorite);
+    return true;
+  }
+  return false;
+}
+
 /** MIME type of a favorite dragged within the section (reordering). */
 const DRAG_MIME = 'application/x-jupyterlab-hpc-favorite';
 
 function Item(props: {
   favorite: IFavorite;
+  /** The folder that tells it apart from favorites of the same name. */
+  hint?: string;
   options: ISectionOptions;
   draggable: boolean;
   dropTarget: string | null;
@@ -105,8 +153,8 @@ function Item(props: {
       draggable={draggable}
       onClick={() => options.open(favorite)}
       onKeyDown={event => {
-        if (event.key === 'Enter') {
-          options.open(favorite);
+        if (onItemKey(event, favorite, options)) {
+          event.preventDefault();
         }
       }}
       onDragStart={event => {
@@ -135,6 +183,9 @@ function Item(props: {
     >
       <icon.react className="jp-hpc-Favorites-icon" tag="span" />
       <span className="jp-hpc-Favorites-name">{favorite.name}</span>
+      {props.hint && (
+        <span className="jp-hpc-Favorites-hint">{props.hint}</span>
+      )}
     </li>
   );
 }
@@ -150,6 +201,7 @@ function FavoritesList(props: {
   );
   const sortBy = props.options.sortBy();
   const shown = displayed(model.favorites, sortBy);
+  const hints = nameHints(shown);
   const hiddenCount = model.favorites.filter(f => f.hidden).length;
   const storeError = model.storeError;
   return (
@@ -193,6 +245,7 @@ function FavoritesList(props: {
           <Item
             key={favorite.id}
             favorite={favorite}
+            hint={hints.get(favorite.id)}
             options={props.options}
             draggable={sortBy === 'manual' && favorite.source === 'user'}
             dropTarget={dropTarget}

@@ -1,3 +1,5 @@
+import { distinctTails, parentParts } from '@jupyterlab-hpc/common';
+
 import type { IFavorite } from './tokens';
 
 /** How the Favorites section orders its entries (the `sortBy` setting). */
@@ -65,4 +67,32 @@ export function tooltip(favorite: IFavorite): string {
 /** A favorite the user can open now. */
 export function usable(favorite: IFavorite): boolean {
   return favorite.exists && favorite.resolved !== null;
+}
+
+/**
+ * What tells apart favorites shown under the same name (two "run1"), by id:
+ * the shortest tail of their folders that differs (`…/analysis`), or of their
+ * own paths when the folders end alike. Names that do not repeat get nothing.
+ */
+export function nameHints(
+  shown: ReadonlyArray<IFavorite>
+): Map<string, string> {
+  const byName = new Map<string, IFavorite[]>();
+  for (const favorite of shown) {
+    const key = favorite.name.toLocaleLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), favorite]);
+  }
+  const hints = new Map<string, string>();
+  for (const group of byName.values()) {
+    if (group.length < 2) {
+      continue;
+    }
+    const paths = group.map(f => f.resolved ?? f.path);
+    let tails = distinctTails(paths.map(parentParts));
+    if (new Set(tails).size < tails.length) {
+      tails = distinctTails(paths.map(p => p.split('/').filter(Boolean)));
+    }
+    group.forEach((f, i) => hints.set(f.id, tails[i]));
+  }
+  return hints;
 }

@@ -3,6 +3,8 @@
  * exclude patterns of the settings. No JupyterLab imports, so they are unit
  * tested with jest.
  */
+import { distinctTails, parentParts } from '@jupyterlab-hpc/common';
+
 import { IRecentEntry, RecentType } from './types';
 
 export type GroupKey = 'pinned' | 'today' | 'yesterday' | 'week' | 'older';
@@ -126,12 +128,6 @@ export function isExcluded(path: string, patterns: string[]): boolean {
   });
 }
 
-function parentParts(path: string): string[] {
-  const parts = path.split('/').filter(Boolean);
-  parts.pop();
-  return parts;
-}
-
 /**
  * What to show after each entry's name, by path: where several entries share
  * a name (`run1/analysis.ipynb`, `run2/analysis.ipynb`), the shortest tail of
@@ -155,25 +151,10 @@ export function nameContexts(
       });
       continue;
     }
-    for (const entry of group) {
-      const mine = parentParts(entry.path);
-      const others = group
-        .filter(other => other !== entry)
-        .map(other => parentParts(other.path));
-      // Grow the tail until no other entry's folder ends the same way.
-      let n = 1;
-      while (
-        n < mine.length &&
-        others.some(o => o.slice(-n).join('/') === mine.slice(-n).join('/'))
-      ) {
-        n++;
-      }
-      const tail = mine.slice(-n).join('/');
-      result.set(entry.path, {
-        text: n < mine.length ? `…/${tail}` : tail || '/',
-        repeated: true
-      });
-    }
+    const tails = distinctTails(group.map(entry => parentParts(entry.path)));
+    group.forEach((entry, i) =>
+      result.set(entry.path, { text: tails[i], repeated: true })
+    );
   }
   return result;
 }

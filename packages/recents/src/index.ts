@@ -20,6 +20,7 @@ import {
   LabIcon,
   notebookIcon
 } from '@jupyterlab/ui-components';
+import { refocusAfterContextMenu } from '@jupyterlab-hpc/common';
 import { IFavorites } from '@jupyterlab-hpc/favorites';
 
 import { DEFAULT_SETTINGS, RecentsModel } from './model';
@@ -295,6 +296,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     panel.title.icon = historyIcon;
     panel.title.caption = trans.__('Recent files and folders');
     app.shell.add(panel, 'left', { rank: 160 });
+    refocusAfterContextMenu(panel.node, app.contextMenu.menu);
     restorer?.add(panel, 'jp-hpc-recents');
     // Favorites changed elsewhere: the "Add to Favorites" buttons follow.
     favorites?.changed.connect(() => panel.update());

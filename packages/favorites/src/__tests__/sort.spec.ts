@@ -1,4 +1,4 @@
-import { displayed, moveIndex, tooltip, usable } from '../sort';
+import { displayed, moveIndex, nameHints, tooltip, usable } from '../sort';
 import type { IFavorite } from '../tokens';
 
 function fav(over: Partial<IFavorite>): IFavorite {
@@ -83,5 +83,31 @@ describe('tooltip and usable', () => {
     expect(tooltip(list[0])).toBe('$SCRATCH\n→ /scratch');
     expect(tooltip(list[2])).toBe('/zeta/run10');
     expect(usable(list[2])).toBe(true);
+  });
+});
+
+describe('nameHints', () => {
+  it('tells apart favorites of the same name by their folders', () => {
+    const hints = nameHints([
+      fav({ id: 'a', name: 'run1', resolved: 'p/climate/analysis/run1' }),
+      fav({ id: 'b', name: 'Run1', resolved: 'p/dft/run1' }),
+      fav({ id: 'c', name: 'Scratch', resolved: 'scratch' })
+    ]);
+    expect(hints.get('a')).toBe('…/analysis');
+    expect(hints.get('b')).toBe('…/dft');
+    expect(hints.has('c')).toBe(false);
+  });
+
+  it('uses their own paths when the folders are alike', () => {
+    const hints = nameHints([
+      fav({ id: 'a', name: 'Data', resolved: 'x/in' }),
+      fav({ id: 'b', name: 'Data', resolved: 'x/out' }),
+      fav({ id: 'c', name: 'Data', resolved: null, path: '$UNSET/x/y' })
+    ]);
+    expect([hints.get('a'), hints.get('b'), hints.get('c')]).toEqual([
+      '…/in',
+      '…/out',
+      '…/y'
+    ]);
   });
 });

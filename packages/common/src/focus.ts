@@ -1,0 +1,51 @@
+/** What a keyboard user needs from the application's context menu. */
+export interface IClosingMenu {
+  aboutToClose: {
+    connect(slot: () => void): boolean;
+    disconnect(slot: () => void): boolean;
+  };
+}
+
+/**
+ * Give the focus back to the entry a context menu was opened on (with the
+ * menu key or Shift+F10) once the menu closes: the menu leaves it on the
+ * page's body otherwise, and a keyboard user must start again from the top.
+ * What took the focus meanwhile (a dialog, an opened file) keeps it.
+ */
+export function refocusAfterContextMenu(
+  node: HTMLElement,
+  menu: IClosingMenu
+): void {
+  let pending: (() => void) | null = null;
+  node.addEventListener('contextmenu', event => {
+    if (pending) {
+      // a menu that never opened (Shift+right-click: the browser's own)
+      menu.aboutToClose.disconnect(pending);
+      pending = null;
+    }
+    const origin = (event.target as HTMLElement | null)?.closest<HTMLElement>(
+      '[tabindex], button, a, input, select, summary'
+    );
+    if (!origin || !node.contains(origin)) {
+      return;
+    }
+    const closed = () => {
+      menu.aboutToClose.disconnect(closed);
+      pending = null;
+      // after the menu has run its command and detached
+      window.setTimeout(() => {
+        const active = document.activeElement;
+        const lost =
+          !active ||
+          active === document.body ||
+          !!active.closest('.lm-Menu') ||
+          !active.isConnected;
+        if (lost && origin.isConnected) {
+          origin.focus();
+        }
+      }, 0);
+    };
+    pending = closed;
+    menu.aboutToClose.connect(closed);
+  });
+}
