@@ -56,6 +56,11 @@ export interface IColumn {
   /** The cell's text (also what the text filter searches). */
   text: (job: IJob) => string;
   /**
+   * What the text filter matches in this column: the cell's text, except
+   * where it changes by itself (the Time column's running clock).
+   */
+  search: (job: IJob) => string;
+  /**
    * The sort key of a job in this column (computed once per job per sort,
    * so that sorting 100,000 rows compares plain values).
    */
@@ -210,6 +215,12 @@ export function formatTime(epoch: number | null | undefined): string {
   );
 }
 
+function timeLimit(job: IJob): string {
+  return job.time_limit === null || job.time_limit === undefined
+    ? 'UNLIMITED'
+    : formatDuration(job.time_limit);
+}
+
 function str(value: unknown): string {
   return value === null || value === undefined ? '' : String(value);
 }
@@ -226,6 +237,7 @@ function textColumn(
     label,
     width,
     text,
+    search: text,
     key: text
   };
 }
@@ -236,6 +248,7 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     label: 'Job ID',
     width: 110,
     text: job => job.id,
+    search: job => job.id,
     key: job => idKey(job.id)
   },
   name: textColumn('name', 'Name', 200, job => job.name),
@@ -249,12 +262,10 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     id: 'time',
     label: 'Time used / limit',
     width: 150,
-    text: job =>
-      `${formatDuration(timeUsed(job) ?? 0)} / ${
-        job.time_limit === null || job.time_limit === undefined
-          ? 'UNLIMITED'
-          : formatDuration(job.time_limit)
-      }`,
+    text: job => `${formatDuration(timeUsed(job) ?? 0)} / ${timeLimit(job)}`,
+    // a running job's elapsed time ticks in the cell but not in the search
+    // text (built once per record): the filter matches the limit only
+    search: job => `/ ${timeLimit(job)}`,
     key: job => num(timeUsed(job))
   },
   nodes: {
@@ -262,6 +273,7 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     label: 'Nodes',
     width: 60,
     text: job => str(job.nodes),
+    search: job => str(job.nodes),
     key: job => num(job.nodes)
   },
   nodelist: textColumn('nodelist', 'Node list', 120, job => job.nodelist),
@@ -270,6 +282,7 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     label: 'Submitted',
     width: 150,
     text: job => formatTime(job.submit_time),
+    search: job => formatTime(job.submit_time),
     key: job => num(job.submit_time)
   },
   start_time: {
@@ -277,6 +290,7 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     label: 'Started',
     width: 150,
     text: job => formatTime(job.start_time),
+    search: job => formatTime(job.start_time),
     key: job => num(job.start_time)
   }
 };
@@ -293,28 +307,57 @@ export interface ISort {
   descending: boolean;
 }
 
+/** A sort key of one column (see `IColumn.key`). */
+export type SortKey = number | string;
+
+/** Sort key, then array-aware id, then id text: two jobs never tie. */
+export function compareKeys(
+  ka: SortKey,
+  ia: number,
+  a: IJob,
+  kb: SortKey,
+  ib: number,
+  b: IJob
+): number {
+  const c = ka < kb ? -1 : ka > kb ? 1 : 0;
+  return c || ia - ib || compareText(a.id, b.id);
+}
+
+/** Sorted jobs with the sort key and id key of each (`sortWithKeys`). */
+export interface ISortedKeys {
+  jobs: IJob[];
+  keys: SortKey[];
+  ids: number[];
+}
+
 /**
- * A sorted copy; ties broken by job id (then id text) so the order never
- * flickers. Keys are computed once per job: with 100,000 rows a comparator
- * parsing ids would run millions of times.
+ * A sorted copy with each row's keys. Keys are computed once per job: with
+ * 100,000 rows a comparator parsing ids would run millions of times.
  */
-export function sortJobs(jobs: ReadonlyArray<IJob>, sort: ISort): IJob[] {
+export function sortWithKeys(
+  jobs: ReadonlyArray<IJob>,
+  sort: ISort
+): ISortedKeys {
   const key = COLUMNS[sort.column].key;
   const keys = jobs.map(key);
   const ids =
     sort.column === 'id' ? (keys as number[]) : jobs.map(j => idKey(j.id));
   const sign = sort.descending ? -1 : 1;
   const order = jobs.map((_, i) => i);
-  order.sort((x, y) => {
-    const a = keys[x];
-    const b = keys[y];
-    let c = a < b ? -1 : a > b ? 1 : 0;
-    if (c === 0) {
-      c = ids[x] - ids[y] || compareText(jobs[x].id, jobs[y].id);
-    }
-    return c * sign;
-  });
-  return order.map(i => jobs[i]);
+  order.sort(
+    (x, y) =>
+      sign * compareKeys(keys[x], ids[x], jobs[x], keys[y], ids[y], jobs[y])
+  );
+  return {
+    jobs: order.map(i => jobs[i]),
+    keys: order.map(i => keys[i]),
+    ids: order.map(i => ids[i])
+  };
+}
+
+/** A sorted copy; ties broken by job id (then id text) so the order never flickers. */
+export function sortJobs(jobs: ReadonlyArray<IJob>, sort: ISort): IJob[] {
+  return sortWithKeys(jobs, sort).jobs;
 }
 
 /**
@@ -326,13 +369,22 @@ export function searchIndex(
   jobs: ReadonlyArray<IJob>,
   columns: ReadonlyArray<ColumnId>
 ): string[] {
-  const getters = columns.map(id => COLUMNS[id].text);
-  return jobs.map(job =>
-    getters
-      .map(get => get(job))
-      .join('\u0000')
-      .toLowerCase()
-  );
+  return jobs.map(job => searchText(job, columns));
+}
+
+/**
+ * The lower-cased searchable text of a job's shown columns (`IColumn.search`),
+ * joined with a separator no query can span.
+ */
+export function searchText(
+  job: IJob,
+  columns: ReadonlyArray<ColumnId>
+): string {
+  let text = '';
+  for (let i = 0; i < columns.length; i++) {
+    text += (i ? '\u0000' : '') + COLUMNS[columns[i]].search(job);
+  }
+  return text.toLowerCase();
 }
 
 export interface IFilter {
@@ -368,10 +420,12 @@ export function filterJobs(
 
 /** The distinct base states of a list, for the state filter. */
 export function statesOf(jobs: ReadonlyArray<IJob>): string[] {
-  const states = new Set<string>();
+  // few distinct raw states among 100,000 jobs: parse each once
+  const raw = new Set<string>();
   for (const job of jobs) {
-    states.add(baseState(job.state));
+    raw.add(job.state);
   }
+  const states = new Set([...raw].map(baseState));
   return [...states].filter(Boolean).sort();
 }
 

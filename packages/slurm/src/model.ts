@@ -14,6 +14,7 @@ import {
 } from './jobs';
 import { hasMovingJob, pollSeconds } from './polling';
 import { IJobsAnswer, QueueTable, isJobsAnswer } from './queueTable';
+import { IListChange } from './sortedJobs';
 import {
   IActionResult,
   IJobDetails,
@@ -104,6 +105,14 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   }
   get jobs(): ReadonlyArray<IJob> {
     return this._jobs;
+  }
+  /**
+   * How the last delta turned the previous `jobs` into these (null when they
+   * came whole): the panel merges it into its sorted rows.
+   */
+  get jobsChange(): IListChange | null {
+    const change = this._tables[this._scope].change;
+    return change && change.after === this._jobs ? change : null;
   }
   /** The Slurm user the server runs as (whose jobs are "mine"). */
   get user(): string | null {

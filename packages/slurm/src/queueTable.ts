@@ -1,4 +1,5 @@
 import { IJob, markReceived } from './jobs';
+import { IListChange } from './sortedJobs';
 
 /**
  * `GET jobs?scope=&since=&format=columns` (docs/slurm-api.md): a full list or
@@ -75,6 +76,13 @@ export class QueueTable {
   get jobs(): IJob[] {
     return this._list;
   }
+  /**
+   * What the last delta changed, from the list before it to `jobs` (null
+   * after a full answer): the panel merges it into its sorted rows.
+   */
+  get change(): IListChange | null {
+    return this._change;
+  }
   /** When the squeue behind the table ran (ms since epoch). */
   get updatedAt(): number | null {
     return this._updatedAt;
@@ -93,19 +101,33 @@ export class QueueTable {
     if (answer.version === undefined || answer.full) {
       this._jobs = new Map(jobs.map(job => [job.id, job]));
       this._list = jobs;
+      this._change = null;
       return true;
     }
     const removed = answer.removed ?? [];
     if (jobs.length === 0 && removed.length === 0) {
       return false;
     }
+    const dropped = new Set<IJob>();
     for (const job of jobs) {
+      const old = this._jobs.get(job.id);
+      if (old) {
+        dropped.add(old);
+      }
       this._jobs.set(job.id, job); // a known id keeps its place
     }
     for (const id of removed) {
-      this._jobs.delete(id);
+      const old = this._jobs.get(id);
+      if (old) {
+        dropped.add(old);
+        this._jobs.delete(id);
+      }
     }
+    const before = this._list;
     this._list = Array.from(this._jobs.values());
+    // a record listed twice or removed in the same answer is not new
+    const added = jobs.filter(job => this._jobs.get(job.id) === job);
+    this._change = { before, after: this._list, added, dropped };
     return true;
   }
 
@@ -114,11 +136,13 @@ export class QueueTable {
     this._version = null;
     this._jobs = new Map();
     this._list = [];
+    this._change = null;
     this._updatedAt = null;
   }
 
   private _version: number | null = null;
   private _jobs = new Map<string, IJob>();
   private _list: IJob[] = [];
+  private _change: IListChange | null = null;
   private _updatedAt: number | null = null;
 }

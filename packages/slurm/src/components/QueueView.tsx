@@ -7,17 +7,10 @@ import React, {
   useState
 } from 'react';
 
-import {
-  ColumnId,
-  IJob,
-  ISort,
-  filterJobs,
-  searchIndex,
-  sortJobs,
-  statesOf
-} from '../jobs';
+import { ColumnId, IJob, ISort } from '../jobs';
 import { HistoryModel } from '../historyModel';
 import { SlurmModel } from '../model';
+import { SortedJobs } from '../sortedJobs';
 import { ActionBar, ActionReport, IActionReport } from './ActionBar';
 import { Banner } from './Banner';
 import { ColumnChooser } from './ColumnChooser';
@@ -61,38 +54,30 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
     [me]
   );
 
-  // Sort once per refresh, index once per refresh or column change: a
-  // keystroke in the filter then only scans prepared lower-case strings.
-  const sorted = useMemo(() => sortJobs(jobs, sort), [jobs, sort]);
-  // The search index is built after the rows are on screen (or at the first
+  // Sorted once per sort order; a delta is merged into the sorted rows, their
+  // search text and filter matches (sortedJobs.ts), so a refresh of 100,000
+  // jobs does not sort or index them all again.
+  const sortedRef = useRef<SortedJobs | null>(null);
+  const change = model.jobsChange;
+  const sorted = useMemo(() => {
+    const previous = sortedRef.current;
+    const next = previous
+      ? previous.next(jobs, sort, change)
+      : SortedJobs.sort(jobs, sort);
+    sortedRef.current = next;
+    return next;
+  }, [jobs, sort, change]);
+  // The search text is built after the rows are on screen (or at the first
   // keystroke, if sooner), so that a new list shows without waiting for it.
-  const indexCache = useRef<{
-    sorted: IJob[];
-    columns: ReadonlyArray<ColumnId>;
-    index: string[];
-  } | null>(null);
-  const getIndex = useCallback(() => {
-    const cache = indexCache.current;
-    if (cache && cache.sorted === sorted && cache.columns === columns) {
-      return cache.index;
-    }
-    const index = searchIndex(sorted, columns);
-    indexCache.current = { sorted, columns, index };
-    return index;
-  }, [sorted, columns]);
   useEffect(() => {
-    const timer = window.setTimeout(getIndex, 200);
+    const timer = window.setTimeout(() => sorted.texts(columns), 200);
     return () => window.clearTimeout(timer);
-  }, [getIndex]);
+  }, [sorted, columns]);
   const rows = useMemo(
-    () =>
-      filterJobs(sorted, text.trim() ? getIndex() : [], {
-        text,
-        state: stateFilter
-      }),
-    [sorted, getIndex, text, stateFilter]
+    () => sorted.filter({ text, state: stateFilter }, columns),
+    [sorted, columns, text, stateFilter]
   );
-  const states = useMemo(() => statesOf(jobs), [jobs]);
+  const states = useMemo(() => sorted.states(), [sorted]);
   const selection = useSelection(jobs, rows, isSelectable);
 
   const sortBy = (column: ColumnId) =>

@@ -46,17 +46,23 @@ export function useSelection(
     });
   }, [jobs]);
 
-  const selectableShown = useMemo(
+  // scanning 100,000 rows for the selectable ones waits until a selection
+  // exists or "select all" is clicked, not at every refresh
+  const selectableShown = useCallback(
     () => rows.filter(isSelectable),
     [rows, isSelectable]
   );
-  const allSelected = useMemo(
-    () =>
-      selectableShown.length > 0 &&
-      selected.size >= selectableShown.length &&
-      selectableShown.every(job => selected.has(job.id)),
-    [selectableShown, selected]
-  );
+  const allSelected = useMemo(() => {
+    if (selected.size === 0) {
+      return false;
+    }
+    const shown = selectableShown();
+    return (
+      shown.length > 0 &&
+      selected.size >= shown.length &&
+      shown.every(job => selected.has(job.id))
+    );
+  }, [selectableShown, selected]);
   const ids = useMemo(
     () =>
       selected.size === 0
@@ -103,7 +109,7 @@ export function useSelection(
 
   const selectAll = useCallback(
     (all: boolean) =>
-      setSelected(all ? new Set(selectableShown.map(j => j.id)) : new Set()),
+      setSelected(all ? new Set(selectableShown().map(j => j.id)) : new Set()),
     [selectableShown]
   );
   const clear = useCallback(() => setSelected(new Set()), []);
