@@ -1,71 +1,32 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
+
+import {
+  SubmittedJobs,
+  openPanel,
+  squeueState,
+  submittedJobId
+} from './helpers/slurm';
 
 /**
  * The Slurm panel against the real local cluster: jobs are submitted with
  * sbatch directly in the setup, and acted on through the panel.
  */
 const TAG = `hpc-ui-${process.pid}`;
-const submitted: string[] = [];
-
-function sbatchHeld(name: string): string {
-  const out = execFileSync(
-    'sbatch',
-    [
-      '--parsable',
-      '--hold',
-      `--job-name=${name}`,
-      '--output=/dev/null',
-      '--wrap',
-      'sleep 300'
-    ],
-    { encoding: 'utf-8' }
-  );
-  const id = out.trim().split(';')[0];
-  submitted.push(id);
-  return id;
-}
-
-/** The job's state as squeue shows it, '' once squeue no longer lists it. */
-function squeueState(id: string): string {
-  try {
-    return execFileSync('squeue', ['--noheader', '-j', id, '-o', '%T'], {
-      encoding: 'utf-8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    }).trim();
-  } catch {
-    return '';
-  }
-}
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('hpc-slurm:open');
-  });
-  const panel = page.locator('.jp-hpc-Slurm');
-  await expect(panel).toContainText('Slurm 22.');
-  return panel;
-}
+const submitted = new SubmittedJobs();
 
 // Submitted before any page loads, so that the first list has them.
 const jobs: Record<string, string> = {};
 test.beforeAll(() => {
-  jobs.cancel = sbatchHeld(`${TAG} cancel me`);
-  jobs.markup = sbatchHeld('<b>x</b>');
-  jobs.alpha = sbatchHeld(`${TAG} alpha`);
-  jobs.beta = sbatchHeld(`${TAG} beta`);
+  jobs.cancel = submitted.held(`${TAG} cancel me`);
+  jobs.markup = submitted.held('<b>x</b>');
+  jobs.alpha = submitted.held(`${TAG} alpha`);
+  jobs.beta = submitted.held(`${TAG} beta`);
 });
 
 test.afterAll(() => {
   // leave no job of ours behind, whatever failed
-  for (const id of submitted) {
-    try {
-      execFileSync('scancel', [id]);
-    } catch {
-      // already gone
-    }
-  }
+  submitted.cancelAll();
   try {
     for (const name of ['form', 'refused', 'file', 'editor']) {
       execFileSync('scancel', [`--name=${TAG}-${name}`]);
@@ -228,8 +189,7 @@ test.describe('Slurm submission and outputs', () => {
     const row = panel.locator('.jp-hpc-Slurm-row', { hasText: `${TAG}-form` });
     await expect(row).toBeVisible({ timeout: 30000 });
     await expect(row).toHaveClass(/jp-hpc-Slurm-highlight/);
-    const id = (await row.getAttribute('data-job-id'))!;
-    submitted.push(id);
+    const id = submitted.add((await row.getAttribute('data-job-id'))!);
     expect(squeueState(id)).toMatch(/PENDING|RUNNING/);
 
     await row.click();
@@ -277,14 +237,7 @@ test.describe('Slurm submission and outputs', () => {
     });
     await item.click({ button: 'right' });
     await page.getByRole('menuitem', { name: 'Submit to Slurm' }).click();
-    const toast = page.locator('.jp-toast-message', {
-      hasText: 'Submitted batch job'
-    });
-    await expect(toast).toBeVisible();
-    const id = /Submitted batch job (\d+)/.exec(
-      (await toast.textContent()) ?? ''
-    )![1];
-    submitted.push(id);
+    const id = submitted.add(await submittedJobId(page));
 
     // the job is listed (pending or running); its details open the output
     const panel = await openPanel(page);
@@ -332,14 +285,7 @@ test.describe('Slurm submission and outputs', () => {
     const button = page.locator('.jp-hpc-Slurm-submitEditor');
     await expect(button).toBeVisible();
     await button.click();
-    const toast = page.locator('.jp-toast-message', {
-      hasText: 'Submitted batch job'
-    });
-    await expect(toast).toBeVisible();
-    const id = /Submitted batch job (\d+)/.exec(
-      (await toast.textContent()) ?? ''
-    )![1];
-    submitted.push(id);
+    const id = submitted.add(await submittedJobId(page));
     const name = execFileSync('squeue', ['--noheader', '-j', id, '-o', '%j'], {
       encoding: 'utf-8'
     }).trim();

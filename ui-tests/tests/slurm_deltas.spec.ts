@@ -1,6 +1,7 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
+
+import { SubmittedJobs, openPanel, refreshUntil } from './helpers/slurm';
 
 /**
  * The queue panel receives versions (issue 15): after the first full list it
@@ -10,61 +11,15 @@ import { execFileSync } from 'child_process';
  * the list as last read (with its age) when Slurm does not answer.
  */
 const TAG = `hpc-ui-delta-${process.pid}`;
-const submitted: string[] = [];
+const submitted = new SubmittedJobs();
 
-function sbatchHeld(name: string): string {
-  const out = execFileSync(
-    'sbatch',
-    [
-      '--parsable',
-      '--hold',
-      `--job-name=${name}`,
-      '--output=/dev/null',
-      '--wrap',
-      'sleep 300'
-    ],
-    { encoding: 'utf-8' }
-  );
-  const id = out.trim().split(';')[0];
-  submitted.push(id);
-  return id;
-}
-
-test.afterAll(() => {
-  for (const id of submitted) {
-    try {
-      execFileSync('scancel', [id]);
-    } catch {
-      // already gone
-    }
-  }
-});
-
-/** Refresh until ``check`` holds (the server shares one squeue per 5 s window). */
-async function refreshUntil(
-  panel: ReturnType<IJupyterLabPageFixture['locator']>,
-  check: () => Promise<void>
-) {
-  await expect(async () => {
-    await panel.getByRole('button', { name: 'Refresh' }).click();
-    await check();
-  }).toPass({ timeout: 45000, intervals: [2000] });
-}
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('hpc-slurm:open');
-  });
-  const panel = page.locator('.jp-hpc-Slurm');
-  await expect(panel).toContainText('Slurm 22.');
-  return panel;
-}
+test.afterAll(() => submitted.cancelAll());
 
 test.describe('Slurm queue deltas', () => {
   test('deltas add and remove jobs; filter and selection stay', async ({
     page
   }) => {
-    const first = sbatchHeld(`${TAG} first`);
+    const first = submitted.held(`${TAG} first`);
     const answers: { url: string; full: boolean; since: string | null }[] = [];
     page.on('response', async response => {
       const url = response.url();
@@ -87,7 +42,7 @@ test.describe('Slurm queue deltas', () => {
     );
     await row(first).click(); // selected (and shown in the details)
 
-    const second = sbatchHeld(`${TAG} second`);
+    const second = submitted.held(`${TAG} second`);
     await refreshUntil(panel, () =>
       expect(row(second)).toBeVisible({ timeout: 1000 })
     );
@@ -114,7 +69,7 @@ test.describe('Slurm queue deltas', () => {
   test('notes: the service is down; Slurm does not answer (the list as last read)', async ({
     page
   }) => {
-    const job = sbatchHeld(`${TAG} note`);
+    const job = submitted.held(`${TAG} note`);
     let mode: 'service-down' | 'slurm-down' = 'service-down';
     let last: any = null;
     await page.route('**/hpc/slurm/jobs?*', async route => {

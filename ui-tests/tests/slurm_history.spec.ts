@@ -1,7 +1,7 @@
 // Named with "_" so that it runs after slurm.spec.ts, whose first test expects a fresh queue.
 import { expect, test } from '@jupyterlab/galata';
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import { execFileSync } from 'child_process';
+
+import { SubmittedJobs, openPanel, rowOf } from './helpers/slurm';
 
 /**
  * The History and Cluster tabs of the Slurm panel against the real cluster
@@ -9,26 +9,9 @@ import { execFileSync } from 'child_process';
  * found, explained and opened in the History tab.
  */
 const TAG = `hpc-hist-ui-${process.pid}`;
-const submitted: string[] = [];
+const submitted = new SubmittedJobs();
 
-test.afterAll(() => {
-  for (const id of submitted) {
-    try {
-      execFileSync('scancel', [id]);
-    } catch {
-      // already gone
-    }
-  }
-});
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('hpc-slurm:open');
-  });
-  const panel = page.locator('.jp-hpc-Slurm');
-  await expect(panel).toContainText('Slurm 22.');
-  return panel;
-}
+test.afterAll(() => submitted.cancelAll());
 
 test.describe('Slurm history and cluster tabs', () => {
   test('find the failed job, read why in words, see its steps, open its error file', async ({
@@ -50,8 +33,7 @@ test.describe('Slurm history and cluster tabs', () => {
       }
     });
     expect(response.status()).toBe(201);
-    const id = String((await response.json()).id);
-    submitted.push(id);
+    const id = submitted.add(String((await response.json()).id));
     // Wait until the history lists it ended (slurmdbd gets the record a moment
     // after the job ends, and sacct's time-window query sees it a little later).
     await expect
@@ -138,27 +120,14 @@ test.describe('Slurm history and cluster tabs', () => {
   test('a held job says why it waits, in words, with the raw reason', async ({
     page
   }) => {
-    const id = execFileSync(
-      'sbatch',
-      [
-        '--parsable',
-        '--hold',
-        `--job-name=${TAG}-held`,
-        '-o',
-        '/dev/null',
-        '--wrap',
-        'true'
-      ],
-      { encoding: 'utf-8' }
-    ).trim();
-    submitted.push(id);
+    const id = submitted.sbatch([
+      '--hold',
+      `--job-name=${TAG}-held`,
+      '--wrap',
+      'true'
+    ]);
     const panel = await openPanel(page);
-    const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
-    // the server shares one squeue per 5 s window: refresh until the job is listed
-    await expect(async () => {
-      await panel.getByRole('button', { name: 'Refresh' }).first().click();
-      await expect(row).toBeVisible({ timeout: 2000 });
-    }).toPass({ timeout: 60000 });
+    const row = await rowOf(panel, id, 60000);
     await row.click();
     const why = panel.locator('.jp-hpc-Slurm-pending');
     await expect(why.locator('.jp-hpc-Slurm-whyText')).toHaveText(

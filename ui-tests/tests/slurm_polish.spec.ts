@@ -1,7 +1,12 @@
 import { expect, test } from '@jupyterlab/galata';
-import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
-import type { Locator } from '@playwright/test';
 import { execFileSync } from 'child_process';
+
+import {
+  SubmittedJobs,
+  openPanel,
+  rowOf,
+  submittedJobId
+} from './helpers/slurm';
 
 /**
  * What a first-time user trips over (issue 11), against the real cluster:
@@ -9,57 +14,9 @@ import { execFileSync } from 'child_process';
  * field, disabled buttons look disabled, the header stays on one line.
  */
 const TAG = `hpc-polish-${process.pid}`;
-const submitted: string[] = [];
+const submitted = new SubmittedJobs();
 
-function sbatch(args: string[]): string {
-  const out = execFileSync(
-    'sbatch',
-    ['--parsable', '--output=/dev/null', ...args],
-    { encoding: 'utf-8' }
-  );
-  const id = out.trim().split(';')[0];
-  submitted.push(id);
-  return id;
-}
-
-test.afterAll(() => {
-  for (const id of submitted) {
-    try {
-      execFileSync('scancel', [id]);
-    } catch {
-      // already gone
-    }
-  }
-});
-
-async function openPanel(page: IJupyterLabPageFixture) {
-  await page.evaluate(async () => {
-    await window.jupyterapp.commands.execute('hpc-slurm:open');
-  });
-  const panel = page.locator('.jp-hpc-Slurm');
-  await expect(panel).toContainText('Slurm 22.');
-  return panel;
-}
-
-/**
- * The row of a job submitted a moment ago: the server shares one squeue per
- * refresh window, so ask again (Refresh) until the list has it.
- */
-async function rowOf(panel: Locator, id: string): Promise<Locator> {
-  const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
-  await expect
-    .poll(
-      async () => {
-        if ((await row.count()) === 0) {
-          await panel.getByRole('button', { name: 'Refresh' }).click();
-        }
-        return row.count();
-      },
-      { timeout: 40000, intervals: [2000, 3000] }
-    )
-    .toBe(1);
-  return row;
-}
+test.afterAll(() => submitted.cancelAll());
 
 test('the details pane follows a job to COMPLETED without reloading', async ({
   page
@@ -67,7 +24,7 @@ test('the details pane follows a job to COMPLETED without reloading', async ({
   // the release is seen at the next normal refresh (30 s), then faster
   test.setTimeout(150000);
   // submitted held, so that it is listed (and its details open) before it runs
-  const id = sbatch([
+  const id = submitted.sbatch([
     '--hold',
     `--job-name=${TAG}-follow`,
     '--wrap',
@@ -132,7 +89,7 @@ test('a bad time limit is reported beside its field; Submit waits', async ({
 test('a disabled Cancel looks different from an enabled one', async ({
   page
 }) => {
-  const id = sbatch([
+  const id = submitted.sbatch([
     '--hold',
     `--job-name=${TAG}-disabled`,
     '--wrap',
@@ -211,14 +168,7 @@ test('a job that ends is announced with Open output, which opens its output file
   );
   await form.getByLabel('Job name').fill(`${TAG}-notify`);
   await form.locator('.jp-hpc-Slurm-submitButton').click();
-  const submittedToast = page.locator('.jp-toast-message', {
-    hasText: 'Submitted batch job'
-  });
-  await expect(submittedToast).toBeVisible();
-  const id = /Submitted batch job (\d+)/.exec(
-    (await submittedToast.textContent()) ?? ''
-  )![1];
-  submitted.push(id);
+  const id = submitted.add(await submittedJobId(page));
 
   const toast = page.locator('.Toastify__toast', {
     hasText: `Job ${id} (${TAG}-notify) completed.`
@@ -238,7 +188,7 @@ test('a job that ends is announced with Open output, which opens its output file
 test('the details sit beside the table, under it when narrow, and resize by keyboard', async ({
   page
 }) => {
-  const id = sbatch([
+  const id = submitted.sbatch([
     '--hold',
     `--job-name=${TAG}-split`,
     '--wrap',
@@ -282,7 +232,7 @@ test('Release and Hold show in the row at once, then why the job waits', async (
 }) => {
   // begins in an hour: released, it still waits (for its begin time), so
   // it can be held again
-  const id = sbatch([
+  const id = submitted.sbatch([
     '--hold',
     '--begin=now+3600',
     `--job-name=${TAG}-actions`,
