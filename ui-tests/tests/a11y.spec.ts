@@ -3,6 +3,8 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 import { execFileSync } from 'child_process';
 
+import { openPanel, squeueState } from './helpers/slurm';
+
 /**
  * Accessibility of each panel: axe (scoped to the panel's own node, so that
  * JupyterLab's own findings elsewhere do not count) reports nothing serious or
@@ -79,18 +81,6 @@ async function tabTo(
     await page.keyboard.press(key);
   }
   expect(await isFocused(target), `${key} did not reach ${target}`).toBe(true);
-}
-
-/** The job's state as squeue shows it, '' once squeue no longer lists it. */
-function squeueState(id: string): string {
-  try {
-    return execFileSync('squeue', ['--noheader', '-j', id, '-o', '%T'], {
-      encoding: 'utf-8',
-      stdio: ['ignore', 'pipe', 'ignore']
-    }).trim();
-  } catch {
-    return '';
-  }
 }
 
 async function resetFavorites(page: IJupyterLabPageFixture): Promise<void> {
@@ -313,11 +303,7 @@ test.describe('Slurm panel, accessibility', () => {
     expect(submitted.status()).toBe(201);
     job = (await submitted.json()).id;
 
-    await page.evaluate(() =>
-      (window as any).jupyterapp.commands.execute('hpc-slurm:open')
-    );
-    const panel = page.locator('.jp-hpc-Slurm');
-    await expect(panel).toContainText('Slurm 22.');
+    const panel = await openPanel(page);
     const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${job}"]`);
     await expect(row).toBeVisible({ timeout: 40000 });
 
