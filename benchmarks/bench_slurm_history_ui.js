@@ -7,10 +7,7 @@
  *    job count being rendered (then one frame).
  * Usage: node bench_slurm_history_ui.js <lab url with token> <rows> <runs>
  */
-const path = require('path');
-const { chromium } = require(
-  path.join(__dirname, '..', 'ui-tests', 'node_modules', 'playwright')
-);
+const ui = require('./ui_timing');
 
 const [url, rowsArg, runsArg] = process.argv.slice(2);
 const ROWS = Number(rowsArg || 10000);
@@ -86,19 +83,8 @@ function jobs(generation) {
   return out;
 }
 
-const median = xs => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-(async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu']
-  });
-  const page = await browser.newPage({
-    viewport: { width: 1400, height: 900 }
-  });
+ui.start(async () => {
+  const { browser, page } = await ui.launch();
   let generation = 1;
   await page.route('**/hpc/slurm/history?*', route =>
     route.fulfill({
@@ -111,21 +97,8 @@ const median = xs => {
       })
     })
   );
-  // note when the page has read a history response body (Playwright's route
-  // interception skews resource timings)
-  await page.addInitScript(() => {
-    const text = Response.prototype.text;
-    Response.prototype.text = async function () {
-      const body = await text.call(this);
-      if (this.url.includes('/hpc/slurm/history')) {
-        window.__historyRead = performance.now();
-      }
-      return body;
-    };
-  });
-  await page.goto(url);
-  await page.waitForSelector('.jp-Launcher', { timeout: 120000 });
-  await page.locator('.jp-LauncherCard', { hasText: 'Slurm Queue' }).click();
+  await ui.noteReads(page, '/hpc/slurm/history');
+  await ui.openSlurmPanel(page, url);
   await page.getByRole('tab', { name: 'History' }).click();
   await page.waitForSelector('.jp-hpc-Slurm-historyRow', { timeout: 120000 });
 
@@ -138,21 +111,15 @@ const median = xs => {
       i % 10 === 0
         ? `${generation * 1000000 + i}_${i % 7}`
         : String(generation * 1000000 + i);
-    const ms = await page.evaluate(async top => {
-      window.__historyRead = null;
-      document
-        .querySelector('.jp-hpc-Slurm-history .jp-hpc-Slurm-refresh')
-        .click();
-      const sel = `.jp-hpc-Slurm-historyRow[data-job-id="${top}"]`;
-      while (!document.querySelector(sel)) {
-        await new Promise(r => requestAnimationFrame(r));
-      }
-      return performance.now() - window.__historyRead;
-    }, top);
-    shown.push(ms);
+    shown.push(
+      await ui.shownAfterRefresh(
+        page,
+        '.jp-hpc-Slurm-history .jp-hpc-Slurm-refresh',
+        `.jp-hpc-Slurm-historyRow[data-job-id="${top}"]`
+      )
+    );
   }
 
-  const keystroke = [];
   const terms = [
     '1',
     '12',
@@ -165,44 +132,24 @@ const median = xs => {
     'run4',
     ''
   ];
-  for (let run = 0; run < Math.max(RUNS, terms.length); run++) {
-    const term = terms[run % terms.length];
-    const ms = await page.evaluate(async term => {
-      const input = document.querySelector(
-        '.jp-hpc-Slurm-history .jp-hpc-Slurm-filter'
-      );
-      const count = document.querySelector(
-        '.jp-hpc-Slurm-history .jp-hpc-Slurm-count'
-      );
-      const setter = Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype,
-        'value'
-      ).set;
-      const t0 = performance.now();
-      setter.call(input, term);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      while (count.dataset.filter !== term) {
-        await new Promise(r => setTimeout(r, 0));
-      }
-      await new Promise(r => requestAnimationFrame(r));
-      return performance.now() - t0;
-    }, term);
-    keystroke.push(ms);
-  }
+  const keystroke = await ui.filterTimes(page, {
+    input: '.jp-hpc-Slurm-history .jp-hpc-Slurm-filter',
+    count: '.jp-hpc-Slurm-history .jp-hpc-Slurm-count',
+    values: terms,
+    times: Math.max(RUNS, terms.length),
+    event: 'input'
+  });
   const rows = await page.locator('.jp-hpc-Slurm-historyRow').count();
   console.log(
     JSON.stringify({
       rows: ROWS,
       dom_rows: rows,
       shown_ms: shown,
-      shown_median_ms: median(shown),
+      shown_median_ms: ui.median(shown),
       keystroke_ms: keystroke,
-      keystroke_median_ms: median(keystroke),
+      keystroke_median_ms: ui.median(keystroke),
       keystroke_max_ms: Math.max(...keystroke)
     })
   );
   await browser.close();
-})().catch(error => {
-  console.error(error);
-  process.exit(1);
 });

@@ -10,10 +10,7 @@
  *    frame after its rows are rendered, in 25 steps from top to bottom.
  * Usage: node bench_slurm_runs_ui.js <lab url with token> <tasks> <runs>
  */
-const path = require('path');
-const { chromium } = require(
-  path.join(__dirname, '..', 'ui-tests', 'node_modules', 'playwright')
-);
+const ui = require('./ui_timing');
 
 const [url, tasksArg, runsArg] = process.argv.slice(2);
 const TASKS = Number(tasksArg || 1000);
@@ -78,19 +75,8 @@ function run(generation) {
   };
 }
 
-const median = xs => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-(async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu']
-  });
-  const page = await browser.newPage({
-    viewport: { width: 1400, height: 900 }
-  });
+ui.start(async () => {
+  const { browser, page } = await ui.launch();
   let generation = 1;
   await page.route('**/hpc/slurm/notebook-runs**', route => {
     const { record, detail } = run(generation);
@@ -104,72 +90,31 @@ const median = xs => {
       )
     });
   });
-  await page.addInitScript(() => {
-    const text = Response.prototype.text;
-    Response.prototype.text = async function () {
-      const body = await text.call(this);
-      if (this.url.includes('/hpc/slurm/notebook-runs/')) {
-        window.__runRead = performance.now();
-      }
-      return body;
-    };
-  });
-  await page.goto(url);
-  await page.waitForSelector('.jp-Launcher', { timeout: 120000 });
-  await page.locator('.jp-LauncherCard', { hasText: 'Slurm Queue' }).click();
+  await ui.noteReads(page, '/hpc/slurm/notebook-runs/');
+  await ui.openSlurmPanel(page, url);
   await page.locator('.jp-hpc-Slurm-tab[data-view="runs"]').click();
   await page.waitForSelector('.jp-hpc-Slurm-taskRow', { timeout: 120000 });
 
   const shown = [];
   for (let i = 0; i < RUNS; i++) {
     generation += 1;
-    const job = `${100000 + generation}_0`;
-    const ms = await page.evaluate(async job => {
-      window.__runRead = null;
-      document
-        .querySelector('.jp-hpc-Slurm-runs .jp-hpc-Slurm-refresh')
-        .click();
-      const first = () =>
-        document.querySelector('.jp-hpc-Slurm-taskRow[data-task="0"]');
-      while (!(
-        first() &&
-        first().textContent.includes(job) &&
-        window.__runRead
-      )) {
-        await new Promise(r => requestAnimationFrame(r));
-      }
-      return performance.now() - window.__runRead;
-    }, job);
-    shown.push(ms);
-  }
-
-  const filters = ['failed', 'active', 'completed', ''];
-  const filter = [];
-  for (let i = 0; i < Math.max(RUNS, 8); i++) {
-    const value = filters[i % filters.length];
-    filter.push(
-      await page.evaluate(async value => {
-        const select = document.querySelector(
-          '.jp-hpc-Slurm-runDetail .jp-hpc-Slurm-stateFilter'
-        );
-        const count = document.querySelector(
-          '.jp-hpc-Slurm-runDetail .jp-hpc-Slurm-count'
-        );
-        const t0 = performance.now();
-        const setter = Object.getOwnPropertyDescriptor(
-          HTMLSelectElement.prototype,
-          'value'
-        ).set;
-        setter.call(select, value);
-        select.dispatchEvent(new Event('change', { bubbles: true }));
-        while (count.dataset.filter !== value) {
-          await new Promise(r => setTimeout(r, 0));
-        }
-        await new Promise(r => requestAnimationFrame(r));
-        return performance.now() - t0;
-      }, value)
+    shown.push(
+      await ui.shownAfterRefresh(
+        page,
+        '.jp-hpc-Slurm-runs .jp-hpc-Slurm-refresh',
+        '.jp-hpc-Slurm-taskRow[data-task="0"]',
+        `${100000 + generation}_0`
+      )
     );
   }
+
+  const filter = await ui.filterTimes(page, {
+    input: '.jp-hpc-Slurm-runDetail .jp-hpc-Slurm-stateFilter',
+    count: '.jp-hpc-Slurm-runDetail .jp-hpc-Slurm-count',
+    values: ['failed', 'active', 'completed', ''],
+    times: Math.max(RUNS, 8),
+    event: 'change'
+  });
 
   const scroll = await page.evaluate(async () => {
     const table = document.querySelector('.jp-hpc-Slurm-taskTable');
@@ -199,17 +144,14 @@ const median = xs => {
       dom_rows: rows,
       last_row_reached: last === 1,
       shown_ms: shown,
-      shown_median_ms: median(shown),
+      shown_median_ms: ui.median(shown),
       keystroke_ms: filter,
-      keystroke_median_ms: median(filter),
+      keystroke_median_ms: ui.median(filter),
       keystroke_max_ms: Math.max(...filter),
       scroll_ms: scroll,
-      scroll_median_ms: median(scroll),
+      scroll_median_ms: ui.median(scroll),
       scroll_max_ms: Math.max(...scroll)
     })
   );
   await browser.close();
-})().catch(error => {
-  console.error(error);
-  process.exit(1);
 });
