@@ -16,9 +16,7 @@
  */
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require(
-  path.join(__dirname, '..', 'ui-tests', 'node_modules', 'playwright')
-);
+const ui = require('./ui_timing');
 
 const [url, folder, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg || 5);
@@ -67,11 +65,6 @@ const unchanged = version =>
     values: Object.fromEntries(Object.keys(last.values).map(k => [k, []]))
   });
 
-const median = xs => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
 // Answers are held while `holding` (the first-rows runs release them once the
 // panel is open) and a delta is sent only when `allowed` (a refresh of the
 // delta runs): the panel's own polls meanwhile get "nothing changed".
@@ -109,9 +102,7 @@ async function until([selector, t0]) {
 
 async function openPanel(page) {
   holding = true;
-  await page.goto(url);
-  await page.waitForSelector('.jp-Launcher', { timeout: 120000 });
-  await page.locator('.jp-LauncherCard', { hasText: 'Slurm Queue' }).click();
+  await ui.openSlurmPanel(page, url);
   await page.waitForSelector('.jp-hpc-Slurm-queue', { timeout: 60000 });
   const t0 = await page.evaluate(() => performance.now());
   const shown = page.evaluate(until, ['.jp-hpc-Slurm-row', t0]);
@@ -122,14 +113,8 @@ async function openPanel(page) {
   return shown;
 }
 
-(async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu']
-  });
-  const page = await browser.newPage({
-    viewport: { width: 1400, height: 900 }
-  });
+ui.start(async () => {
+  const { browser, page } = await ui.launch();
   await page.route('**/hpc/slurm/jobs?*', route =>
     holding ? pending.push(route) : respond(route)
   );
@@ -184,7 +169,6 @@ async function openPanel(page) {
   }
 
   await page.waitForTimeout(1000);
-  const keystroke = [];
   const terms = [
     '4',
     '41',
@@ -197,26 +181,13 @@ async function openPanel(page) {
     'running',
     ''
   ];
-  for (let run = 0; run < Math.max(RUNS, terms.length); run++) {
-    const term = terms[run % terms.length];
-    const ms = await page.evaluate(async term => {
-      const input = document.querySelector('.jp-hpc-Slurm-filter');
-      const count = document.querySelector('.jp-hpc-Slurm-count');
-      const setter = Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype,
-        'value'
-      ).set;
-      const t0 = performance.now();
-      setter.call(input, term);
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      while (count.dataset.filter !== term) {
-        await new Promise(r => setTimeout(r, 0));
-      }
-      await new Promise(r => requestAnimationFrame(r));
-      return performance.now() - t0;
-    }, term);
-    keystroke.push(ms);
-  }
+  const keystroke = await ui.filterTimes(page, {
+    input: '.jp-hpc-Slurm-filter',
+    count: '.jp-hpc-Slurm-count',
+    values: terms,
+    times: Math.max(RUNS, terms.length),
+    event: 'input'
+  });
   const domRows = await page.locator('.jp-hpc-Slurm-row').count();
   console.log(
     JSON.stringify({
@@ -224,16 +195,13 @@ async function openPanel(page) {
       dom_rows: domRows,
       first_ms: first,
       delta_ms: delta,
-      delta_rows: median(sizes.map(s => s[0])),
-      delta_removed: median(sizes.map(s => s[1])),
+      delta_rows: ui.median(sizes.map(s => s[0])),
+      delta_removed: ui.median(sizes.map(s => s[1])),
       keystroke_ms: keystroke,
-      first_median_ms: median(first),
-      delta_median_ms: median(delta),
-      keystroke_median_ms: median(keystroke)
+      first_median_ms: ui.median(first),
+      delta_median_ms: ui.median(delta),
+      keystroke_median_ms: ui.median(keystroke)
     })
   );
   await browser.close();
-})().catch(error => {
-  console.error(error);
-  process.exit(1);
 });
