@@ -143,14 +143,9 @@ ui.start(async () => {
       rows: TASKS,
       dom_rows: rows,
       last_row_reached: last === 1,
-      shown_ms: shown,
-      shown_median_ms: ui.median(shown),
-      keystroke_ms: filter,
-      keystroke_median_ms: ui.median(filter),
-      keystroke_max_ms: Math.max(...filter),
-      scroll_ms: scroll,
-      scroll_median_ms: ui.median(scroll),
-      scroll_max_ms: Math.max(...scroll)
+      ...ui.timings('shown', shown),
+      ...ui.timings('keystroke', filter),
+      ...ui.timings('scroll', scroll)
     })
   );
   await browser.close();

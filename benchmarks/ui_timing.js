@@ -13,6 +13,13 @@ const median = xs => {
   return s[Math.floor(s.length / 2)];
 };
 
+/** `name`_ms (every timing), `name`_median_ms and `name`_max_ms of `ms`. */
+const timings = (name, ms) => ({
+  [`${name}_ms`]: ms,
+  [`${name}_median_ms`]: median(ms),
+  [`${name}_max_ms`]: Math.max(...ms)
+});
+
 /** Headless Chromium and a 1400 x 900 page. */
 async function launch() {
   const browser = await chromium.launch({
@@ -126,5 +133,6 @@ module.exports = {
   noteReads,
   openSlurmPanel,
   shownAfterRefresh,
-  start
+  start,
+  timings
 };
