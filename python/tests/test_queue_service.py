@@ -262,6 +262,44 @@ async def test_bad_since_and_format_and_the_first_contract(api, jp_fetch):
     assert response.headers.get("Content-Encoding") is None and json.loads(response.body)["full"] is False
 
 
+async def test_first_screen_limit_newest_jobs_with_the_total(api, created):
+    """``limit`` (the panel's first screen): the newest jobs of a full answer in the panel's
+    array-aware id order, with the total; deltas whole; bad values refused."""
+    array = sbatch("-J", "limit-array", "--array=1-3", *HELD)
+    created.append(array)
+    single = sbatch("-J", "limit-single", *HELD)
+    created.append(single)
+    ours = {single, f"{array}_1", f"{array}_2", f"{array}_3"}
+
+    def newest_first(job_id):  # written out here: ids descending, a job before its tasks reversed
+        head, _, task = job_id.partition("_")
+        return int(head), int(task.strip("[").split("-")[0]) if task else -1
+
+    for _ in range(3):  # both answers of one table version (other checkouts submit too)
+        code, full = await since(api, "0")
+        everything = list(jobs_of(full))
+        expected = sorted(everything, key=newest_first, reverse=True)
+        n = expected.index(f"{array}_1") + 1  # down to our oldest task
+        params = {"scope": "all", "since": "0", "format": "columns", "limit": str(n)}
+        code, first = await api("slurm", "jobs", params=params)
+        if first["version"] == full["version"]:
+            break
+    assert code == 200 and first["full"] is True and first["total"] == len(everything)
+    ids = list(jobs_of(first))
+    assert ids == expected[:n]
+    assert [job_id for job_id in ids if job_id in ours] == [single, f"{array}_3", f"{array}_2", f"{array}_1"]
+    assert first["partial"] is True if n < len(everything) else "partial" not in first
+    # the whole list when it is not longer than the limit (no "partial")
+    code, whole = await api("slurm", "jobs", params={**params, "limit": str(len(everything))})
+    assert code == 200 and "partial" not in whole and whole["total"] == len(jobs_of(whole)) >= len(ours)
+    # a delta comes whole whatever the limit
+    code, delta = await api("slurm", "jobs", params={**params, "since": str(first["version"]), "limit": "1"})
+    assert code == 200 and delta["full"] is False and "partial" not in delta and "total" not in delta
+    for bad in ("0", "-1", "1.5", "abc", "10001", "9" * 30, ""):
+        code, body = await api("slurm", "jobs", params={**params, "limit": bad})
+        assert code == 400 and "limit" in body["message"], bad
+
+
 async def test_stale_table_when_this_servers_squeue_hangs(api, tmp_path):
     code, first = await api("slurm", "jobs", params={"scope": "all", "since": "0"})
     assert code == 200

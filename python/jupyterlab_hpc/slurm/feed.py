@@ -26,7 +26,7 @@ from .parse import JobList
 from .queue_state import Changes, QueueState, Row
 from .records import SCOPES, Scope
 from .service.client import QueueServiceClient, ServiceAnswer, ServiceDown
-from .wire import ELAPSED, JOB_COLUMNS, FragmentRows, encode
+from .wire import ELAPSED, JOB_COLUMNS, FragmentRows, encode, newest
 
 WORK_DIR = JOB_COLUMNS.index("work_dir")
 
@@ -91,9 +91,11 @@ class QueueFeed:
         problem = self.client.problem if self.client is not None and self._source[scope] == "squeue" else None
         return Snapshot(changes, self._source[scope], error, self._restricted[scope], problem)
 
-    async def answer(self, scope: Scope, since: int | None, fmt: str) -> tuple[int, bytes]:
+    async def answer(self, scope: Scope, since: int | None, fmt: str, limit: int | None = None) -> tuple[int, bytes]:
         """The HTTP status and JSON body of ``GET jobs?since=``: 200, or the error's status
-        with the last good table marked ``stale`` (with its ``age``) and the error's message."""
+        with the last good table marked ``stale`` (with its ``age``) and the error's message.
+        With ``limit``, a full answer longer than that holds only the newest ``limit`` jobs,
+        with ``partial`` and the ``total`` count (a delta is sent whole: it is small)."""
         snapshot = await self.snapshot(scope, since)
         changes = snapshot.changes
         extra: dict[str, Any] = {"user": self.backend.user, "scope": scope, "source": snapshot.source}
@@ -101,6 +103,12 @@ class QueueFeed:
             extra["service_problem"] = snapshot.service_problem
         if snapshot.restricted:
             extra["restricted"] = snapshot.restricted
+        if limit is not None and changes.full:
+            extra["total"] = len(changes.rows)
+            if len(changes.rows) > limit:
+                extra["partial"] = True
+                rows = await blocking(newest, changes.rows, limit)
+                changes = Changes(changes.version, True, rows, [], changes.updated_at)
         status = 200
         if snapshot.error is not None:
             status = status_for(snapshot.error)

@@ -27,7 +27,7 @@ from .records import ACTIONS, SCOPES
 from .runs.handlers import run_routes
 from .sacct import ENDED_STATES, STATE_GROUPS
 from .templates import Templates
-from .wire import FORMATS, accepts_gzip, compress, parse_since
+from .wire import FORMATS, accepts_gzip, compress, parse_limit, parse_since
 
 
 class SlurmHandler(HpcHandler):
@@ -59,15 +59,16 @@ class JobsHandler(SlurmHandler):
             raise errors.InvalidInput(f"Unknown scope '{scope[:40]}'; use 'mine' or 'all'.")
         try:
             since = parse_since(self.get_query_argument("since", None))
+            limit = parse_limit(self.get_query_argument("limit", None))
         except ValueError as error:
             raise errors.InvalidInput(str(error)) from None
         fmt = self.get_query_argument("format", "objects")
         if fmt not in FORMATS:
             raise errors.InvalidInput(f"Unknown format '{fmt[:40]}'; use 'objects' or 'columns'.")
-        if since is None and fmt == "objects":
+        if since is None and fmt == "objects" and limit is None:
             await self.full_list(scope)
         else:
-            await self.changes(scope, since, fmt)
+            await self.changes(scope, since, fmt, limit)
 
     async def full_list(self, scope):
         """The first contract: every job as an object, streamed while squeue prints."""
@@ -79,10 +80,11 @@ class JobsHandler(SlurmHandler):
         else:
             self.finish(jobs.to_json())
 
-    async def changes(self, scope, since, fmt):
+    async def changes(self, scope, since, fmt, limit=None):
         """Versions: what changed since ``since`` (docs/slurm-api.md); the last good table with
-        the error's status and message when the queue cannot be read now."""
-        status, body = await self.feed.answer(scope, since, fmt)
+        the error's status and message when the queue cannot be read now. ``limit``: a full
+        answer holds only the newest ``limit`` jobs (the panel's first screen)."""
+        status, body = await self.feed.answer(scope, since, fmt, limit)
         config = self.backend.config
         self.set_status(status)
         self.set_header("Content-Type", "application/json")

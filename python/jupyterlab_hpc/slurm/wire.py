@@ -11,7 +11,9 @@ describes both.
 from __future__ import annotations
 
 import gzip
+import heapq
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -160,6 +162,38 @@ def parse_since(raw: str | None) -> int | None:
     if not raw.isdigit() or not raw.isascii() or len(raw) > 18:
         raise ValueError("Parameter 'since' must be a non-negative integer (a version of an earlier answer).")
     return int(raw)
+
+
+#: The most jobs a ``limit`` may ask for (a few screens; the whole list has no limit).
+MAX_LIMIT = 10000
+
+
+def parse_limit(raw: str | None) -> int | None:
+    """``limit`` as given in a query: None when absent; ValueError unless an integer 1..MAX_LIMIT."""
+    if raw is None:
+        return None
+    if not raw.isdigit() or not raw.isascii() or len(raw) > 6 or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValueError(f"Parameter 'limit' must be an integer from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+_ID = re.compile(r"(\d+)(?:_\[?(\d+))?")
+_NO_ID = (2**63, 2**63)
+
+
+def id_order(job_id: str) -> tuple[int, int, str]:
+    """The panel's array-aware id order (packages/slurm/src/jobs.ts ``idKey``): job id, then
+    task (none first, a pending range ``120_[4-9]`` at its first task), then the text."""
+    match = _ID.match(job_id)
+    if match is None:
+        return (*_NO_ID, job_id)
+    task = match[2]
+    return int(match[1]), -1 if task is None else int(task), job_id
+
+
+def newest(rows: Sequence[Row], limit: int) -> list[Row]:
+    """The first ``limit`` rows in the panel's default order: ids descending (newest first)."""
+    return heapq.nlargest(limit, rows, key=lambda row: id_order(row[0]))
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
