@@ -6,7 +6,11 @@
  * according to the request's `since`: the delta whose base it is, the full
  * table when unknown, "nothing changed" after the last delta. Measures
  *  - first rows: a fresh page, the panel opened from the launcher, from the
- *    end of reading its first jobs response to the first row in the DOM,
+ *    end of reading its first jobs response (the first screen, `limit`,
+ *    `first.json`, when the panel asks for it) to the first row in the DOM,
+ *  - whole list: from the same moment to the count of the whole list shown
+ *    (no longer the first screen's), and from the end of reading the whole
+ *    list's answer to the same,
  *  - delta: the refresh button, from the end of reading the delta to the
  *    delta's new top job (ids descending) in the DOM,
  *  - filter keystroke: an input event in the filter box to the count
@@ -22,6 +26,8 @@ const [url, folder, runsArg] = process.argv.slice(2);
 const RUNS = Number(runsArg || 5);
 
 const full = fs.readFileSync(path.join(folder, 'full.json'), 'utf8');
+// the first screen (`limit`), recorded with the full answer
+const firstScreen = fs.readFileSync(path.join(folder, 'first.json'), 'utf8');
 const deltaFiles = fs
   .readdirSync(folder)
   .filter(name => /^delta\d+\.json$/.test(name))
@@ -72,11 +78,12 @@ let holding = false;
 let allowed = null;
 const pending = [];
 function respond(route) {
-  const since = Number(
-    new URL(route.request().url()).searchParams.get('since')
-  );
+  const params = new URL(route.request().url()).searchParams;
+  const since = Number(params.get('since'));
   let body;
-  if (!versions.has(since)) {
+  if (params.get('limit') && !versions.has(since)) {
+    body = firstScreen;
+  } else if (!versions.has(since)) {
     body = full;
   } else if (allowed !== null && bySince.get(since) === deltas[allowed]) {
     body = deltas[allowed];
@@ -89,13 +96,15 @@ function respond(route) {
 
 // From the end of reading the first big jobs answer after `t0` to `selector`
 // in the DOM (polled every frame).
-async function until([selector, t0]) {
+// With `big`, from the end of reading the first answer of more than 1 MB
+// instead (the whole list, when a first screen came before it).
+async function until([selector, t0, big]) {
   while (!document.querySelector(selector)) {
     await new Promise(r => requestAnimationFrame(r));
   }
   const seen = performance.now();
   const read = (window.__reads || []).find(
-    ([at, size]) => at >= t0 && size > 1000
+    ([at, size]) => at >= t0 && size > (big ? 1e6 : 1000)
   );
   return read ? seen - read[0] : null;
 }
@@ -106,11 +115,19 @@ async function openPanel(page) {
   await page.waitForSelector('.jp-hpc-Slurm-queue', { timeout: 60000 });
   const t0 = await page.evaluate(() => performance.now());
   const shown = page.evaluate(until, ['.jp-hpc-Slurm-row', t0]);
+  const wholeShown = `.jp-hpc-Slurm-count[data-total="${fullAnswer.jobs.length}"]:not([data-partial])`;
+  const whole = page.evaluate(until, [wholeShown, t0]);
+  const wholeRead = page.evaluate(until, [wholeShown, t0, true]);
   holding = false;
+  // the first screens (`limit`) first, as the server answers them: it reads
+  // the queue once for both, then sends 200 jobs in 0.7 s and the whole
+  // list in 2 s (the bytes part)
+  const small = route => (route.request().url().includes('limit=') ? 0 : 1);
+  pending.sort((a, b) => small(a) - small(b));
   while (pending.length) {
     await respond(pending.shift());
   }
-  return shown;
+  return [await shown, await whole, await wholeRead];
 }
 
 ui.start(async () => {
@@ -151,8 +168,13 @@ ui.start(async () => {
   });
 
   const first = [];
+  const whole = [];
+  const wholeRead = [];
   for (let run = 0; run < RUNS; run++) {
-    first.push(await openPanel(page));
+    const [rows, all, allRead] = await openPanel(page);
+    first.push(rows);
+    whole.push(all);
+    wholeRead.push(allRead);
   }
 
   const delta = [];
@@ -194,6 +216,8 @@ ui.start(async () => {
       rows: fullAnswer.jobs.length,
       dom_rows: domRows,
       first_ms: first,
+      whole_ms: whole,
+      whole_read_ms: wholeRead,
       delta_ms: delta,
       delta_rows: ui.median(sizes.map(s => s[0])),
       delta_removed: ui.median(sizes.map(s => s[1])),

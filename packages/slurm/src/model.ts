@@ -9,11 +9,17 @@ import {
   baseState,
   finalKind,
   isActive,
+  markReceived,
   snapshot,
   transitions
 } from './jobs';
 import { hasMovingJob, pollSeconds } from './polling';
-import { IJobsAnswer, QueueTable, isJobsAnswer } from './queueTable';
+import {
+  IJobsAnswer,
+  QueueTable,
+  decodeJobs,
+  isJobsAnswer
+} from './queueTable';
 import { IListChange } from './sortedJobs';
 import {
   IActionResult,
@@ -31,6 +37,8 @@ import {
 
 /** The server accepts at most this many ids per action request. */
 const MAX_IDS_PER_REQUEST = 1000;
+/** Jobs in the first screen's answer (`limit`): a few screens of rows. */
+export const FIRST_SCREEN = 200;
 /** Longest wait between retries while Slurm is down. */
 const MAX_BACKOFF_MS = 120 * 1000;
 
@@ -62,6 +70,18 @@ export interface IJobEvent {
 /** Pending with no reason yet: Slurm has not looked at the job since it changed. */
 function awaitsScheduler(job: IJob): boolean {
   return baseState(job.state) === 'PENDING' && !job.reason;
+}
+
+/** After the next frame (or 50 ms, in a hidden tab without frames). */
+function nextPaint(): Promise<void> {
+  return new Promise(resolve => {
+    const done = () => window.setTimeout(resolve, 0);
+    const timer = window.setTimeout(done, 50);
+    window.requestAnimationFrame?.(() => {
+      window.clearTimeout(timer);
+      done();
+    });
+  });
 }
 
 function call<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -114,6 +134,23 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     const change = this._tables[this._scope].change;
     return change && change.after === this._jobs ? change : null;
   }
+  /**
+   * While the first screen is shown and the whole list still loads: how many
+   * jobs the whole list has (`jobs` holds the newest of them); else null.
+   */
+  get partialTotal(): number | null {
+    return this._partialTotal;
+  }
+  /**
+   * Whether the panel shows ids newest first without a filter, so that the
+   * server's first screen (`limit`, the newest jobs) is what it would show.
+   */
+  get firstScreen(): boolean {
+    return this._firstScreen;
+  }
+  set firstScreen(value: boolean) {
+    this._firstScreen = value;
+  }
   /** The Slurm user the server runs as (whose jobs are "mine"). */
   get user(): string | null {
     return this._user ?? this._status?.user ?? null;
@@ -142,6 +179,7 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     this._scope = scope;
     // What this scope showed last, until the refresh brings what changed since.
     this._jobs = this._tables[scope].jobs;
+    this._partialTotal = null;
     this._updatedAt = this._tables[scope].updatedAt;
     this._note = null;
     this._changed.emit();
@@ -321,10 +359,21 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       const scope: Scope = this._visible ? this._scope : 'mine';
       const table = this._tables[scope];
       const path = `jobs?scope=${scope}&since=${table.version ?? 0}&format=columns`;
+      let first: Promise<void> | null = null;
+      // Nothing held yet: the newest jobs first (small, shown at once), while
+      // the whole list (18 MiB for 100,000 jobs) comes and is decoded.
+      if (
+        table.updatedAt === null &&
+        this._visible &&
+        scope === this._scope &&
+        this._firstScreen
+      ) {
+        first = this._showFirstScreen(scope, table);
+      }
       let reply: IJobsAnswer;
       let stale: HpcRequestError | null = null;
       try {
-        reply = await call<IJobsAnswer>(path);
+        reply = await this._list(path);
       } catch (error) {
         // Slurm cannot be read now, but the server sends the list as last read.
         if (!(error instanceof HpcRequestError) || !isJobsAnswer(error.body)) {
@@ -333,18 +382,26 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
         reply = error.body;
         stale = error;
       }
+      if (first) {
+        // the first screen is drawn before the whole list is decoded and sorted
+        await first;
+        await nextPaint();
+      }
       const changed = table.apply(reply);
       const jobs = table.jobs;
       this._user = reply.user;
+      // the user's own jobs, kept through deltas (not 100,000 jobs scanned)
+      const own = table.jobsOf(reply.user);
       // an estimated start comes nearer without the list changing: look each time
-      this._moving = hasMovingJob(jobs, reply.user, Date.now() / 1000);
+      this._moving = hasMovingJob(own, reply.user, Date.now() / 1000);
       this._applyInterval();
       if (changed) {
-        // after the new list is rendered: comparing 100,000 jobs takes a while
-        window.setTimeout(() => this._announce(jobs, reply.user), 300);
+        // after the new list is rendered
+        window.setTimeout(() => this._announce(own, reply.user), 300);
       }
       if (scope === this._scope) {
         this._jobs = jobs;
+        this._partialTotal = null;
         this._updatedAt = table.updatedAt;
         this._note =
           reply.service_problem || reply.restricted
@@ -386,6 +443,58 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   }
 
   /**
+   * `GET path`, shared with a request for the same path still under way: a
+   * panel opened while the hidden poll's first (whole) list loads waits for
+   * that one instead of loading it twice.
+   */
+  private _list(path: string): Promise<IJobsAnswer> {
+    let request = this._requests.get(path);
+    if (!request) {
+      request = call<IJobsAnswer>(path);
+      this._requests.set(path, request);
+      const forget = () => this._requests.delete(path);
+      request.then(forget, forget);
+    }
+    return request;
+  }
+
+  /**
+   * Show the server's newest jobs (`limit`) until the whole list arrives;
+   * nothing if the whole list came first or this fails (the whole list's
+   * request reports problems).
+   */
+  private async _showFirstScreen(
+    scope: Scope,
+    table: QueueTable
+  ): Promise<void> {
+    let answer: IJobsAnswer;
+    try {
+      answer = await call<IJobsAnswer>(
+        `jobs?scope=${scope}&since=0&format=columns&limit=${FIRST_SCREEN}`
+      );
+    } catch {
+      return;
+    }
+    if (
+      table.updatedAt !== null ||
+      scope !== this._scope ||
+      !this._firstScreen
+    ) {
+      return;
+    }
+    const jobs = decodeJobs(answer);
+    const now = Date.now();
+    for (const job of jobs) {
+      markReceived(job, now);
+    }
+    this._jobs = jobs;
+    this._partialTotal = answer.partial ? (answer.total ?? null) : null;
+    this._user = answer.user;
+    this._updatedAt = answer.updated_at * 1000;
+    this._changed.emit();
+  }
+
+  /**
    * The server shares one `squeue` between requests of a refresh window, so
    * a list fetched right after a change may predate it, and Slurm itself
    * takes a moment (a cancelled job is COMPLETING first): ask again, once
@@ -417,7 +526,7 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
     }, wait);
   }
 
-  /** Compare with the previous list and emit notifications. */
+  /** Compare with the previous list of the user's jobs and emit notifications. */
   private _announce(jobs: IJob[], user: string): void {
     const current = snapshot(jobs, user);
     const previous = this._mine;
@@ -463,6 +572,9 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   private _moving = false;
   private _status: ISlurmStatus | null = null;
   private _jobs: IJob[] = [];
+  private _partialTotal: number | null = null;
+  private _requests = new Map<string, Promise<IJobsAnswer>>();
+  private _firstScreen = true;
   private _tables: Record<Scope, QueueTable> = {
     mine: new QueueTable(),
     all: new QueueTable()

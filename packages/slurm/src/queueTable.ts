@@ -6,6 +6,10 @@ import { IListChange } from './sortedJobs';
  * the jobs changed since a version, and the ids removed.
  */
 export interface IJobsAnswer {
+  /** With `limit`: the whole list's length (docs/slurm-api.md). */
+  total?: number;
+  /** With `limit`: only the newest `limit` jobs are in `jobs`. */
+  partial?: boolean;
   /** Absent in the first contract's answer (no `since`): a full list. */
   version?: number;
   full?: boolean;
@@ -90,6 +94,10 @@ export class QueueTable {
 
   /** Apply an answer; true if the list changed. */
   apply(answer: IJobsAnswer): boolean {
+    if (answer === this._applied) {
+      return false; // a request two polls shared: applied once
+    }
+    this._applied = answer;
     const jobs = decodeJobs(answer);
     // a running job's Time counts on from here (its time_used alone is sent no more)
     const now = Date.now();
@@ -102,6 +110,7 @@ export class QueueTable {
       this._jobs = new Map(jobs.map(job => [job.id, job]));
       this._list = jobs;
       this._change = null;
+      this._own = null;
       return true;
     }
     const removed = answer.removed ?? [];
@@ -128,7 +137,38 @@ export class QueueTable {
     // a record listed twice or removed in the same answer is not new
     const added = jobs.filter(job => this._jobs.get(job.id) === job);
     this._change = { before, after: this._list, added, dropped };
+    const own = this._own;
+    if (own) {
+      for (const old of dropped) {
+        if (own.jobs.get(old.id) === old) {
+          own.jobs.delete(old.id);
+        }
+      }
+      for (const job of added) {
+        if (job.user === own.user) {
+          own.jobs.set(job.id, job);
+        }
+      }
+      own.list = null;
+    }
     return true;
+  }
+
+  /**
+   * The jobs of `user` (the refresh pace and notifications look at them):
+   * found once per full answer, then kept through deltas.
+   */
+  jobsOf(user: string): IJob[] {
+    if (this._own?.user !== user) {
+      const jobs = new Map<string, IJob>();
+      for (const job of this._list) {
+        if (job.user === user) {
+          jobs.set(job.id, job);
+        }
+      }
+      this._own = { user, jobs, list: null };
+    }
+    return (this._own.list ??= Array.from(this._own.jobs.values()));
   }
 
   /** Forget everything: the next request asks for a full list. */
@@ -137,6 +177,8 @@ export class QueueTable {
     this._jobs = new Map();
     this._list = [];
     this._change = null;
+    this._applied = null;
+    this._own = null;
     this._updatedAt = null;
   }
 
@@ -144,5 +186,11 @@ export class QueueTable {
   private _jobs = new Map<string, IJob>();
   private _list: IJob[] = [];
   private _change: IListChange | null = null;
+  private _applied: IJobsAnswer | null = null;
+  private _own: {
+    user: string;
+    jobs: Map<string, IJob>;
+    list: IJob[] | null;
+  } | null = null;
   private _updatedAt: number | null = null;
 }

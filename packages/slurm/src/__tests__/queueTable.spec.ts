@@ -137,6 +137,44 @@ describe('QueueTable', () => {
   });
 });
 
+describe('QueueTable.jobsOf', () => {
+  it("keeps the user's own jobs through deltas, as the whole list has them", () => {
+    const table = new QueueTable();
+    const own = () =>
+      table
+        .jobsOf('alice')
+        .map(j => [j.id, j.state])
+        .sort();
+    const expected = () =>
+      table.jobs
+        .filter(j => j.user === 'alice')
+        .map(j => [j.id, j.state])
+        .sort();
+    table.apply(
+      columns(1, true, [job('1'), job('2', 'PENDING', 'bob'), job('3')])
+    );
+    expect(own()).toEqual([
+      ['1', 'PENDING'],
+      ['3', 'PENDING']
+    ]);
+    table.apply(
+      columns(
+        2,
+        false,
+        [job('1', 'RUNNING'), job('4'), job('5', 'PENDING', 'bob')],
+        ['3', '2']
+      )
+    );
+    expect(own()).toEqual(expected());
+    expect(own()).toEqual([
+      ['1', 'RUNNING'],
+      ['4', 'PENDING']
+    ]);
+    table.apply(columns(3, true, [job('6')]));
+    expect(own()).toEqual([['6', 'PENDING']]);
+  });
+});
+
 describe("a running job's Time", () => {
   afterEach(() => jest.restoreAllMocks());
 
@@ -191,7 +229,12 @@ describe('SlurmModel with versions', () => {
       columns(100, true, [job('10'), job('2'), job('7', 'RUNNING', 'bob')]),
       columns(101, false, [job('2', 'RUNNING'), job('11')], ['7'])
     ];
-    handler = path => (path === 'status' ? STATUS : answers.shift());
+    handler = path =>
+      path === 'status'
+        ? STATUS
+        : path.includes('limit=')
+          ? { ...columns(100, true, [job('10')]), partial: true, total: 3 }
+          : answers.shift();
     await model.refresh();
     const first = model.jobs;
     const ten = first.find(j => j.id === '10');
@@ -202,6 +245,7 @@ describe('SlurmModel with versions', () => {
 
     await model.refresh();
     expect(calls.filter(p => p !== 'status')).toEqual([
+      'jobs?scope=all&since=0&format=columns&limit=200',
       'jobs?scope=all&since=0&format=columns',
       'jobs?scope=all&since=100&format=columns'
     ]);
@@ -216,6 +260,47 @@ describe('SlurmModel with versions', () => {
     selected = new Set([...selected].filter(id => listed.has(id)));
     expect([...selected]).toEqual(['10']);
     expect(model.updatedAt).toBe((1800000000 + 101) * 1000);
+  });
+
+  it('shows the newest jobs first while the whole list loads, then the whole list', async () => {
+    let release: (answer: IJobsAnswer) => void = () => undefined;
+    const whole = new Promise<IJobsAnswer>(resolve => (release = resolve));
+    const all = [job('12'), job('11'), job('3'), job('2_1')];
+    handler = path =>
+      path === 'status'
+        ? STATUS
+        : path.includes('limit=200')
+          ? { ...columns(7, true, all.slice(0, 2)), partial: true, total: 4 }
+          : path.includes('since=0')
+            ? whole
+            : columns(7, false, []);
+    const refreshed = model.refresh();
+    await new Promise(resolve => setTimeout(resolve, 0));
+    // the first screen is shown with the whole list's count before it arrives
+    expect(model.jobs.map(j => j.id)).toEqual(['12', '11']);
+    expect(model.partialTotal).toBe(4);
+    expect(model.loading).toBe(true);
+    release(columns(7, true, all));
+    await refreshed;
+    expect(model.jobs.map(j => j.id)).toEqual(['12', '11', '3', '2_1']);
+    expect(model.partialTotal).toBeNull();
+    // the version held is the whole list's: the next request asks for a delta
+    await model.refresh();
+    expect(calls.filter(p => p !== 'status').slice(-1)).toEqual([
+      'jobs?scope=all&since=7&format=columns'
+    ]);
+
+    // another order or a filter: the server's newest jobs are not what the
+    // panel would show first, so it waits for the whole list
+    model.dispose();
+    model = new SlurmModel({ interval: 3600 });
+    model.firstScreen = false;
+    model.visible = true;
+    calls.length = 0;
+    model.scope = 'all';
+    await model.refresh();
+    expect(calls.some(p => p.includes('limit='))).toBe(false);
+    expect(model.jobs).toHaveLength(4);
   });
 
   it('keeps the list and shows its age when the server answers with the last good table', async () => {

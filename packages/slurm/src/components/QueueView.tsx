@@ -78,6 +78,13 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
     [sorted, columns, text, stateFilter]
   );
   const states = useMemo(() => sorted.states(), [sorted]);
+  // the server's first screen holds its newest jobs: what this order shows
+  // first only without a filter
+  useEffect(() => {
+    model.firstScreen =
+      sort.column === 'id' && sort.descending && !text.trim() && !stateFilter;
+  }, [model, sort, text, stateFilter]);
+  const total = model.partialTotal ?? jobs.length;
   const selection = useSelection(jobs, rows, isSelectable);
 
   const sortBy = (column: ColumnId) =>
@@ -126,8 +133,19 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
             </option>
           ))}
         </select>
-        <span className="jp-hpc-Slurm-count" data-filter={text}>
-          {trans.__('%1 of %2 jobs', rows.length, jobs.length)}
+        <span
+          className="jp-hpc-Slurm-count"
+          data-filter={text}
+          data-total={total}
+          data-partial={model.partialTotal !== null || undefined}
+        >
+          {model.partialTotal !== null
+            ? trans.__(
+                'the newest %1 of %2 jobs, loading the others…',
+                rows.length,
+                total
+              )
+            : trans.__('%1 of %2 jobs', rows.length, total)}
           {selection.ids.length > 0 &&
             ' · ' + trans.__('%1 selected', selection.ids.length)}
         </span>
