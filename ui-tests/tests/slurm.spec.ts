@@ -4,6 +4,7 @@ import { execFileSync } from 'child_process';
 import {
   SubmittedJobs,
   openPanel,
+  rowOf,
   squeueState,
   submittedJobId
 } from './helpers/slurm';
@@ -15,7 +16,8 @@ import {
 const TAG = `hpc-ui-${process.pid}`;
 const submitted = new SubmittedJobs();
 
-// Submitted before any page loads, so that the first list has them.
+// Submitted before any page loads; the first test still refreshes until the
+// list has them (the server may reuse an squeue read by an earlier spec).
 const jobs: Record<string, string> = {};
 test.beforeAll(() => {
   jobs.cancel = submitted.held(`${TAG} cancel me`);
@@ -44,8 +46,8 @@ test.describe('Slurm queue panel', () => {
     const panel = await openPanel(page);
     // the queue may hold thousands of jobs: only rows in view are rendered
     await panel.locator('.jp-hpc-Slurm-filter').fill(`${TAG} cancel me`);
-    const row = panel.locator(`.jp-hpc-Slurm-row[data-job-id="${id}"]`);
-    await expect(row).toBeVisible();
+    // the server may answer from an squeue read before this spec's jobs
+    const row = await rowOf(panel, id);
     await expect(row).toContainText(`${TAG} cancel me`);
     await expect(row).toContainText('PENDING');
 
