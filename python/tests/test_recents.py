@@ -201,6 +201,23 @@ def test_concurrent_processes_lose_nothing(tmp_path):
     assert got == {f"w{w}/f{i}.txt" for w in range(4) for i in range(25)}
 
 
+async def test_undo_of_a_removal_puts_the_entry_back_in_its_place(api, files):
+    """The panel's Undo sends the removed entry's own time: it goes back where it was."""
+    await api("recents", method="POST", body={"path": "analysis.ipynb", "type": "notebook"})
+    await api("recents", method="POST", body={"path": "script.py", "type": "file"})
+    _, body = await api("recents", method="POST", body={"path": "data", "type": "directory"})
+    removed = next(e for e in body["recents"] if e["path"] == "script.py")
+    await api("recents", method="DELETE", params={"path": "script.py"})
+    code, body = await api(
+        "recents",
+        method="POST",
+        body={"path": "script.py", "type": "file", "last_opened": removed["last_opened"]},
+    )
+    assert code == 200
+    assert paths(body) == ["data", "script.py", "analysis.ipynb"]
+    assert body["entry"]["last_opened"] == removed["last_opened"]
+
+
 @pytest.mark.parametrize(
     ("method", "body", "params", "code", "words"),
     [
@@ -218,6 +235,10 @@ def test_concurrent_processes_lose_nothing(tmp_path):
         ("POST", {"path": "a.txt", "type": "file", "factory": 3}, None, 400, "'factory'"),
         ("POST", {"path": "a.txt", "type": "file", "factory": "F" * 201}, None, 400, "'factory'"),
         ("POST", {"path": "a.txt", "type": "file", "max_length": 0}, None, 400, "max_length"),
+        ("POST", {"path": "a.txt", "type": "file", "last_opened": "1"}, None, 400, "'last_opened'"),
+        ("POST", {"path": "a.txt", "type": "file", "last_opened": True}, None, 400, "'last_opened'"),
+        ("POST", {"path": "a.txt", "type": "file", "last_opened": -1}, None, 400, "'last_opened'"),
+        ("POST", {"path": "a.txt", "type": "file", "last_opened": 1e12}, None, 400, "not in the future"),
         ("POST", {"path": "a.txt", "type": "file", "max_length": "9"}, None, 400, "max_length"),
         ("POST", {"path": "a.txt", "type": "file", "max_length": 10**6}, None, 400, "max_length"),
         ("POST", "{not json", None, 400, "Malformed JSON"),

@@ -6,6 +6,8 @@ import {
 } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
+import { textContrast } from './contrast';
+
 /**
  * The Recent sidebar panel: what the user opens is recorded on the server,
  * survives a reload, can be pinned, cleared (pins kept) and follows renames.
@@ -376,6 +378,66 @@ test.describe('Recent panel, first-time user', () => {
         .locator('[data-group="pinned"]')
         .locator(`[data-recent-path="${long}"]`)
     ).toBeVisible();
+  });
+});
+
+test.describe('Recent panel, second look', () => {
+  test.beforeEach(async ({ page }) => {
+    expect((await page.request.delete('/hpc/recents?all=true')).ok());
+  });
+
+  test('Delete removes an entry, Undo puts it back as it was; the menu key gives the focus back; grey text readable when hovered', async ({
+    page,
+    tmpPath
+  }) => {
+    const [older, kept, newer] = ['a.txt', 'b.txt', 'c.txt'].map(
+      name => `${tmpPath}/data/${name}`
+    );
+    for (const path of [older, kept, newer]) {
+      await page.contents.uploadContent('x', 'text', path);
+      expect(
+        (
+          await page.request.post('/hpc/recents', {
+            data: { path, type: 'file' }
+          })
+        ).ok()
+      ).toBeTruthy();
+    }
+    await page.request.patch('/hpc/recents', {
+      data: { path: kept, pinned: true }
+    });
+    const before = (await (await page.request.get('/hpc/recents')).json())
+      .recents;
+    const panel = await openRecentPanel(page);
+    const pinned = item(panel, kept);
+    await expect(pinned).toHaveClass(/jp-mod-pinned/);
+
+    await pinned.focus();
+    await page.keyboard.press('ContextMenu');
+    await expect(page.getByRole('menuitem', { name: 'Unpin' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(pinned).toBeFocused();
+
+    await page.keyboard.press('Delete');
+    await expect(pinned).toHaveCount(0);
+    await expect(item(panel, newer)).toBeFocused();
+    await page
+      .locator('.Toastify__toast', { hasText: 'Removed' })
+      .getByRole('button', { name: 'Undo' })
+      .click();
+    await expect(pinned).toHaveClass(/jp-mod-pinned/);
+    const after = (await (await page.request.get('/hpc/recents')).json())
+      .recents;
+    expect(after).toEqual(before);
+
+    // the folder text keeps 4.5:1 on the hover background, in both themes
+    const folder = item(panel, newer).locator('.jp-hpc-Recents-dir');
+    for (const dark of [false, true]) {
+      await (dark ? page.theme.setDarkTheme() : page.theme.setLightTheme());
+      await item(panel, newer).hover();
+      expect(await textContrast(folder)).toBeGreaterThanOrEqual(4.5);
+    }
+    await page.theme.setLightTheme();
   });
 });
 

@@ -168,17 +168,34 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     commands.addCommand(CommandIDs.remove, {
       label: trans.__('Remove from Recent'),
-      execute: args => {
+      execute: async args => {
         const entry = entryOf(args);
-        return entry
-          ? model.remove(entry.path).catch(error => {
-              // Already gone (another tab): the list is refreshed anyway.
-              if ((error as { status?: number }).status === 404) {
-                return model.refresh();
+        if (!entry) {
+          return;
+        }
+        try {
+          await model.remove(entry.path);
+        } catch (error) {
+          // Already gone (another tab): the list is refreshed anyway.
+          if ((error as { status?: number }).status === 404) {
+            return model.refresh();
+          }
+          return fail(trans.__('Could not remove "%1"', entry.path))(error);
+        }
+        Notification.info(trans.__('Removed "%1" from Recent.', entry.path), {
+          autoClose: 10000,
+          actions: [
+            {
+              label: trans.__('Undo'),
+              caption: trans.__('Put "%1" back in the list', entry.path),
+              callback: () => {
+                model
+                  .restore(entry)
+                  .catch(fail(trans.__('Could not put it back')));
               }
-              fail(trans.__('Could not remove "%1"', entry.path))(error);
-            })
-          : undefined;
+            }
+          ]
+        });
       }
     });
     commands.addCommand(CommandIDs.addToFavorites, {

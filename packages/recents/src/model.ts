@@ -76,6 +76,23 @@ export class RecentsModel {
     return true;
   }
 
+  /** Put a removed entry back as it was: its time, its viewer, its pin. */
+  async restore(entry: IRecentEntry): Promise<void> {
+    const body: Record<string, unknown> = {
+      path: entry.path,
+      type: entry.type,
+      last_opened: entry.last_opened,
+      max_length: this.settings.maxLength
+    };
+    if (entry.factory) {
+      body.factory = entry.factory;
+    }
+    await this._call('', jsonBody('POST', body));
+    if (entry.pinned) {
+      await this.setPinned(entry.path, true);
+    }
+  }
+
   async setPinned(path: string, pinned: boolean): Promise<void> {
     await this._call('', jsonBody('PATCH', { path, pinned }));
   }

@@ -113,6 +113,14 @@ function Item(props: {
         if (event.key === 'Enter') {
           actions.open(entry);
         } else if (event.key === 'Delete') {
+          // the focus stays in the list, on the next entry
+          const items = Array.from(
+            event.currentTarget
+              .closest('.jp-hpc-Recents')
+              ?.querySelectorAll<HTMLElement>('.jp-hpc-Recents-item') ?? []
+          );
+          const here = items.indexOf(event.currentTarget);
+          (items[here + 1] ?? items[here - 1])?.focus();
           actions.remove(entry);
         } else if (!moveFocus(event)) {
           return;

@@ -9,6 +9,7 @@ the other requests.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -22,6 +23,8 @@ from .config import Recents
 from .store import TYPES, RecentsStore
 
 MAX_FACTORY_LENGTH = 200
+# Seconds a browser's last_opened may lie ahead of the server's clock.
+CLOCK_SKEW = 60
 
 
 class RecentsHandler(HpcHandler):
@@ -63,9 +66,17 @@ class ListHandler(RecentsHandler):
             raise errors.InvalidInput(f"Field 'type' must be one of {', '.join(TYPES)}.")
         factory = require_str(body, "factory", optional=True, max_length=MAX_FACTORY_LENGTH)
         max_length = self._max_length(body)
+        # Undo of a removal puts the entry back with the time it had.
+        opened = body.get("last_opened")
+        if opened is not None and not (
+            isinstance(opened, (int, float))
+            and not isinstance(opened, bool)
+            and 0 <= opened <= time.time() + CLOCK_SKEW
+        ):
+            raise errors.InvalidInput("Field 'last_opened' must be a time in seconds since 1970, not in the future.")
 
         def record() -> dict[str, Any]:
-            return self.store.record(self.store.api_path(raw_path), type_, factory, max_length)
+            return self.store.record(self.store.api_path(raw_path), type_, factory, max_length, now=opened)
 
         await self.reply_with_list({"entry": await blocking(record)})
 
