@@ -259,3 +259,22 @@ test('Release and Hold show in the row at once, then why the job waits', async (
   // held by root, an administrator here
   await expect(reason).toHaveText(/^JobHeld(User|Admin)$/, { timeout: 4000 });
 });
+
+test("the form's hints give the partition's own defaults", async ({ page }) => {
+  const panel = await openPanel(page);
+  await panel.getByRole('button', { name: 'New job…' }).click();
+  const form = panel.locator('.jp-hpc-Slurm-submit');
+  const time = form.locator('.jp-hpc-Slurm-applies[data-field="time"]');
+  const mem = form.locator('.jp-hpc-Slurm-applies[data-field="mem"]');
+  await expect(time).toHaveText('from script: 00:10:00');
+  // debug sets no DefaultTime (a job gets its MaxTime) nor default memory
+  await expect(mem).toHaveText('cluster default: all of the node’s memory');
+  await form.locator('.jp-hpc-Slurm-script .cm-content').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.insertText('#!/bin/bash\necho hi\n');
+  await expect(time).toHaveText('cluster default: 1:00:00');
+  // long: DefaultTime=1-00:00:00 DefMemPerCPU=1024 (scripts/local-slurm)
+  await form.locator('select[name="partition"]').selectOption('long');
+  await expect(time).toHaveText('cluster default: 1-00:00:00');
+  await expect(mem).toHaveText('cluster default: 1 GB per CPU');
+});

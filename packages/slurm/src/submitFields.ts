@@ -114,15 +114,17 @@ export function scriptDirectives(script: string): Record<string, string> {
 
 /** Where the value that applies to an option comes from. */
 export interface IApplies {
-  source: 'form' | 'script' | 'default';
-  /** The value, when known (the cluster's own defaults are not). */
+  /** `cluster`: the partition's default, as the server read it. */
+  source: 'form' | 'script' | 'default' | 'cluster';
+  /** The value, when known (a cluster default the server did not give is not). */
   value: string | null;
 }
 
 /**
  * Which value sbatch will use: the form's (passed as an argument, it
- * overrides the script), else the script's `#SBATCH` line, else Slurm's
- * default when Slurm fixes it, else the cluster's (value unknown here).
+ * overrides the script), else the script's `#SBATCH` line, else the
+ * partition's default when known, else Slurm's when Slurm fixes it, else
+ * the cluster's (value unknown here).
  */
 export function applies(
   key: string,
@@ -136,11 +138,11 @@ export function applies(
   if (key in directives) {
     return { source: 'script', value: directives[key] };
   }
+  if (clusterDefault !== null) {
+    return { source: 'cluster', value: clusterDefault };
+  }
   const field = FIELDS.find(f => f.key === key);
-  return {
-    source: 'default',
-    value: clusterDefault ?? field?.slurmDefault ?? null
-  };
+  return { source: 'default', value: field?.slurmDefault ?? null };
 }
 
 // The server's checks (python/jupyterlab_hpc/slurm/submit.py), so that a bad

@@ -54,6 +54,11 @@ export interface IPartition {
   default: boolean;
   time_limit: number | null;
   nodes: { idle: number; total: number };
+  /** What a job that does not ask gets (seconds); null: unset, it gets `time_limit`. */
+  default_time?: number | null;
+  /** Bytes per `default_memory_per`; null: unlimited (all of a node's memory) or unknown. */
+  default_memory?: number | null;
+  default_memory_per?: 'cpu' | 'node' | null;
 }
 
 export interface ITemplate {

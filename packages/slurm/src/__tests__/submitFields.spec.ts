@@ -61,8 +61,13 @@ describe('which value applies', () => {
       value: null
     });
     expect(applies('time', undefined, {}, '1:00:00')).toEqual({
-      source: 'default',
+      source: 'cluster',
       value: '1:00:00'
+    });
+    // the script's line beats the partition's default
+    expect(applies('time', undefined, { time: '5' }, '1:00:00')).toEqual({
+      source: 'script',
+      value: '5'
     });
   });
 });

@@ -16,6 +16,8 @@ export function appliesText(
         : '';
     case 'script':
       return trans.__('from script: %1', applies.value ?? '');
+    case 'cluster':
+      return trans.__('cluster default: %1', applies.value ?? '');
     default:
       if (applies.value === null) {
         return trans.__('cluster default');

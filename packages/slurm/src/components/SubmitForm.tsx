@@ -13,11 +13,41 @@ import { formatDuration } from '../jobs';
 import { SlurmModel } from '../model';
 import { FIELDS, applies, checkField, scriptDirectives } from '../submitFields';
 import { IPartition, ITemplate } from '../tokens';
+import { formatBytes } from '../units';
 import { OptionField, appliesText } from './OptionField';
 import { IScriptHandle, ScriptEditor } from './ScriptEditor';
 
 const DEFAULT_SCRIPT =
   '#!/bin/bash\n#SBATCH --time=00:10:00\n\necho "Hello from $(hostname)"\n';
+
+/**
+ * What the partition gives a job that asks for no time limit or memory:
+ * its DefaultTime (else its MaxTime, Slurm's rule), its DefMemPerCPU or
+ * DefMemPerNode (else all of the node's memory).
+ */
+function partitionDefaults(
+  part: IPartition | undefined,
+  directives: Record<string, string>,
+  trans: TranslationBundle
+): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  if (!part || part.default_time === undefined) {
+    return defaults; // no partition known, or a server that does not say
+  }
+  const time = part.default_time ?? part.time_limit;
+  defaults.time = time === null ? trans.__('no limit') : formatDuration(time);
+  // the script asks for memory its own way: the form's default does not apply
+  if (!('mem-per-cpu' in directives || 'mem-per-gpu' in directives)) {
+    const memory = part.default_memory;
+    defaults.mem =
+      memory === null || memory === undefined
+        ? trans.__('all of the node’s memory')
+        : part.default_memory_per === 'cpu'
+          ? trans.__('%1 per CPU', formatBytes(memory))
+          : trans.__('%1 per node', formatBytes(memory));
+  }
+  return defaults;
+}
 
 /** What to put in the form from elsewhere (a partition of the Cluster tab, "Submit again"). */
 export interface ISubmitPrefill {
@@ -212,6 +242,14 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
     return found;
   }, [values]);
   const invalid = Object.values(problems).some(Boolean);
+  // the partition the job goes to, for its defaults in the hints
+  const target =
+    partitions.find(p => p.name === (partition || directives.partition)) ??
+    (partition || directives.partition ? undefined : defaultPartition);
+  const clusterDefaults = useMemo(
+    () => partitionDefaults(target, directives, trans),
+    [target, directives, trans]
+  );
   const partitionApplies = partition
     ? ''
     : directives.partition !== undefined
@@ -231,25 +269,32 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
           {trans.__('← Queue')}
         </button>
         <span className="jp-hpc-Slurm-submitTitle">{trans.__('New job')}</span>
-        <label>
-          {trans.__('Template')}{' '}
-          <select
-            className="jp-mod-styled jp-hpc-Slurm-template"
-            value={template}
-            onChange={event => applyTemplate(event.target.value)}
-          >
-            <option value="">{trans.__('(choose a template)')}</option>
-            {templates.map(t => (
-              <option key={`${t.source}:${t.name}`} value={t.name}>
-                {t.source === 'user' ? trans.__('%1 (mine)', t.name) : t.name}
-              </option>
-            ))}
-          </select>
-        </label>
       </div>
       <div className="jp-hpc-Slurm-submitBody">
         <div className="jp-hpc-Slurm-scriptBox">
-          <div className="jp-hpc-Slurm-fieldLabel">{trans.__('Script')}</div>
+          {/* a template fills the script (and options): picked right above it */}
+          <div className="jp-hpc-Slurm-scriptHead">
+            <span className="jp-hpc-Slurm-fieldLabel">
+              {trans.__('Script')}
+            </span>
+            <label className="jp-hpc-Slurm-templatePick">
+              {trans.__('Template')}
+              <select
+                className="jp-mod-styled jp-hpc-Slurm-template"
+                value={template}
+                onChange={event => applyTemplate(event.target.value)}
+              >
+                <option value="">{trans.__('(choose a template)')}</option>
+                {templates.map(t => (
+                  <option key={`${t.source}:${t.name}`} value={t.name}>
+                    {t.source === 'user'
+                      ? trans.__('%1 (mine)', t.name)
+                      : t.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
           <ScriptEditor
             editorServices={props.editorServices}
             initial={DEFAULT_SCRIPT}
@@ -309,7 +354,12 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
               labelText={trans.__(field.label)}
               value={values[field.key] ?? ''}
               applies={appliesText(
-                applies(field.key, values[field.key], directives),
+                applies(
+                  field.key,
+                  values[field.key],
+                  directives,
+                  clusterDefaults[field.key] ?? null
+                ),
                 directives[field.key],
                 trans
               )}
