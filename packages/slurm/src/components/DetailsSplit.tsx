@@ -2,7 +2,7 @@ import React, { useEffect, useRef, useState } from 'react';
 
 /** Below this width the details go under the table instead of beside it. */
 export const NARROW_WIDTH = 900;
-const STORAGE_KEY = 'jupyterlab-hpc:slurm-details-size';
+const STORAGE_PREFIX = 'jupyterlab-hpc:slurm-details-size';
 const MIN_PANE = 160;
 /** What the table keeps at least. */
 const MIN_TABLE = 200;
@@ -15,9 +15,14 @@ interface ISizes {
   below: number;
 }
 
-function loadSizes(): ISizes {
+/** Where a split's sizes are kept: the queue's under the original key. */
+function storageKey(name: string | undefined): string {
+  return name ? `${STORAGE_PREFIX}:${name}` : STORAGE_PREFIX;
+}
+
+function loadSizes(key: string): ISizes {
   try {
-    const saved = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '{}');
+    const saved = JSON.parse(localStorage.getItem(key) ?? '{}');
     return {
       side: Number(saved.side) > 0 ? Number(saved.side) : 380,
       below: Number(saved.below) > 0 ? Number(saved.below) : 260
@@ -37,10 +42,13 @@ export function DetailsSplit(props: {
   details: React.ReactNode | null;
   /** The separator's accessible name. */
   label: string;
+  /** Which split this is, so each remembers its own sizes (none: the queue's). */
+  storageKey?: string;
 }): JSX.Element {
+  const stored = storageKey(props.storageKey);
   const box = useRef<HTMLDivElement>(null);
   const [narrow, setNarrow] = useState(false);
-  const [sizes, setSizes] = useState<ISizes>(loadSizes);
+  const [sizes, setSizes] = useState<ISizes>(() => loadSizes(stored));
   const [extent, setExtent] = useState({ width: 0, height: 0 });
 
   useEffect(() => {
@@ -68,7 +76,7 @@ export function DetailsSplit(props: {
     setSizes(current => {
       const updated = { ...current, [key]: clamped };
       try {
-        localStorage.setItem(STORAGE_KEY, JSON.stringify(updated));
+        localStorage.setItem(stored, JSON.stringify(updated));
       } catch {
         // private mode: the size is not remembered
       }

@@ -17,8 +17,10 @@ import {
   sortHistory
 } from '../history';
 import { HistoryModel } from '../historyModel';
+import { DetailsSplit } from './DetailsSplit';
 import { HistoryDetails, IHistoryActions } from './HistoryDetails';
 import { HistoryTable } from './HistoryTable';
+import { NoMatches } from './NoMatches';
 import { UpdatedAgo } from './UpdatedAgo';
 import { useSignal } from './hooks';
 
@@ -186,7 +188,33 @@ export function HistoryView(props: IHistoryViewProps): JSX.Element {
               {trans.__('%1 of %2 jobs', rows.length, jobs.length)}
             </span>
           </div>
-          <div className="jp-hpc-Slurm-body">
+          {jobs.length > 0 && rows.length === 0 && (
+            <NoMatches
+              text={text}
+              onClear={() => {
+                setText('');
+                setState('');
+              }}
+              trans={trans}
+            />
+          )}
+          <DetailsSplit
+            label={trans.__('Resize the finished job details')}
+            storageKey="history"
+            details={
+              focused && (
+                <HistoryDetails
+                  model={model}
+                  job={focused}
+                  onClose={() => setFocused(null)}
+                  onOpenFile={props.onOpenFile}
+                  onOpenFolder={props.onOpenFolder}
+                  onSubmitAgain={props.onSubmitAgain}
+                  trans={trans}
+                />
+              )
+            }
+          >
             <HistoryTable
               rows={rows}
               columns={HISTORY_ALL_COLUMNS}
@@ -196,18 +224,7 @@ export function HistoryView(props: IHistoryViewProps): JSX.Element {
               onOpen={setFocused}
               trans={trans}
             />
-            {focused && (
-              <HistoryDetails
-                model={model}
-                job={focused}
-                onClose={() => setFocused(null)}
-                onOpenFile={props.onOpenFile}
-                onOpenFolder={props.onOpenFolder}
-                onSubmitAgain={props.onSubmitAgain}
-                trans={trans}
-              />
-            )}
-          </div>
+          </DetailsSplit>
           {jobs.length === 0 && !model.loading && !problem && (
             <div className="jp-hpc-Slurm-empty">
               {trans._n(

@@ -17,6 +17,7 @@ import { ColumnChooser } from './ColumnChooser';
 import { DetailsSplit } from './DetailsSplit';
 import { JobDetails } from './JobDetails';
 import { JobTable } from './JobTable';
+import { NoMatches } from './NoMatches';
 import { QueueHeader, QueueNote } from './QueueHeader';
 import { useSignal } from './hooks';
 import { useSelection } from './useSelection';
@@ -168,6 +169,16 @@ export function QueueView(props: IQueueViewProps): JSX.Element {
         <ActionReport
           report={report}
           onClose={() => setReport(null)}
+          trans={trans}
+        />
+      )}
+      {jobs.length > 0 && rows.length === 0 && (
+        <NoMatches
+          text={text}
+          onClear={() => {
+            setText('');
+            setStateFilter('');
+          }}
           trans={trans}
         />
       )}
