@@ -278,3 +278,86 @@ test("the form's hints give the partition's own defaults", async ({ page }) => {
   await expect(time).toHaveText('cluster default: 1-00:00:00');
   await expect(mem).toHaveText('cluster default: 1 GB per CPU');
 });
+
+test('at 800 px the queue shows ID, name, state and time without scrolling', async ({
+  page
+}) => {
+  const name = `${TAG}-narrow-with-a-name-longer-than-its-column`;
+  const id = submitted.sbatch([
+    '--hold',
+    '--time=10',
+    `--job-name=${name}`,
+    '--wrap',
+    'sleep 60'
+  ]);
+  await page.setViewportSize({ width: 800, height: 700 });
+  const panel = await openPanel(page);
+  await panel.getByRole('searchbox', { name: 'Filter jobs' }).fill(name);
+  const row = await rowOf(panel, id);
+  const table = panel.locator('.jp-hpc-Slurm-queue .jp-hpc-Slurm-tableScroll');
+  const box = (await table.boundingBox())!;
+  const visibleRight =
+    box.x + (await table.evaluate(el => (el as HTMLElement).clientWidth));
+  for (const column of ['id', 'name', 'state', 'time']) {
+    const cell = (await row
+      .locator(`[data-column="${column}"]`)
+      .boundingBox())!;
+    expect(cell.x + cell.width, column).toBeLessThanOrEqual(visibleRight + 1);
+  }
+  // whole where it says the most: the state and time; the name cut, whole in its tooltip
+  for (const column of ['id', 'state', 'time']) {
+    const cut = await row
+      .locator(`[data-column="${column}"]`)
+      .evaluate(el => el.scrollWidth > el.clientWidth);
+    expect(cut, column).toBe(false);
+  }
+  await expect(row.locator('[data-column="time"]')).toHaveText(
+    '0:00:00 / 0:10:00'
+  );
+  await expect(row.locator('[data-column="name"]')).toHaveAttribute(
+    'title',
+    name
+  );
+});
+
+test('History: a filter that hides everything says so, Show all brings the jobs back; the details resize', async ({
+  page
+}) => {
+  await page.setViewportSize({ width: 800, height: 800 });
+  const panel = await openPanel(page);
+  await panel.getByRole('tab', { name: 'History' }).click();
+  const history = panel.locator('.jp-hpc-Slurm-history');
+  const rows = history.locator('.jp-hpc-Slurm-row');
+  // every test run leaves finished jobs in the accounting
+  await expect(rows.first()).toBeVisible({ timeout: 30000 });
+  const filter = history.getByRole('searchbox', {
+    name: 'Filter finished jobs'
+  });
+  await filter.fill('no-job-has-this-name');
+  const none = history.locator('.jp-hpc-Slurm-noMatches');
+  await expect(none).toHaveText(
+    'No matches: no job here has "no-job-has-this-name". Show all'
+  );
+  await none.getByRole('button', { name: 'Show all' }).click();
+  await expect(filter).toHaveValue('');
+  await expect(none).toHaveCount(0);
+  await expect(rows.first()).toBeVisible();
+
+  // the details: under the table in a narrow panel, resized by keyboard
+  await rows.first().click();
+  const pane = history.locator('.jp-hpc-Slurm-detailsPane');
+  const separator = history.getByRole('separator', {
+    name: 'Resize the finished job details'
+  });
+  await expect(separator).toHaveAttribute('aria-orientation', 'horizontal');
+  const table = history.locator('.jp-hpc-Slurm-tableScroll');
+  const t = (await table.boundingBox())!;
+  const before = (await pane.boundingBox())!;
+  expect(t.y + t.height).toBeLessThanOrEqual(before.y);
+  await separator.focus();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await expect
+    .poll(async () => (await pane.boundingBox())!.height)
+    .toBeGreaterThan(before.height + 40);
+});

@@ -51,8 +51,10 @@ export interface IColumn {
   id: ColumnId;
   /** English label; translated where rendered. */
   label: string;
-  /** Width in pixels of the rendered column. */
+  /** Width in pixels of the rendered column where the panel has room (it shares what it has in these proportions). */
   width: number;
+  /** The narrowest it gets before the table scrolls: its usual values still readable. */
+  min: number;
   /** The cell's text (also what the text filter searches). */
   text: (job: IJob) => string;
   /**
@@ -67,16 +69,17 @@ export interface IColumn {
   key: (job: IJob) => number | string;
 }
 
+/** In the order shown: what tells jobs apart and how far they are first, so a narrow panel shows that. */
 export const ALL_COLUMNS: ColumnId[] = [
   'id',
   'name',
+  'state',
+  'time',
+  'reason',
   'user',
   'account',
   'partition',
   'qos',
-  'state',
-  'reason',
-  'time',
   'nodes',
   'nodelist',
   'submit_time',
@@ -86,11 +89,11 @@ export const ALL_COLUMNS: ColumnId[] = [
 export const DEFAULT_COLUMNS: ColumnId[] = [
   'id',
   'name',
+  'state',
+  'time',
+  'reason',
   'user',
   'partition',
-  'state',
-  'reason',
-  'time',
   'nodes',
   'nodelist'
 ];
@@ -228,7 +231,7 @@ function str(value: unknown): string {
 function textColumn(
   id: ColumnId,
   label: string,
-  width: number,
+  [width, min]: [number, number],
   get: (job: IJob) => unknown
 ): IColumn {
   const text = (job: IJob) => str(get(job));
@@ -236,6 +239,7 @@ function textColumn(
     id,
     label,
     width,
+    min,
     text,
     search: text,
     key: text
@@ -247,21 +251,29 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     id: 'id',
     label: 'Job ID',
     width: 110,
+    min: 72, // 8 digits
     text: job => job.id,
     search: job => job.id,
     key: job => idKey(job.id)
   },
-  name: textColumn('name', 'Name', 200, job => job.name),
-  user: textColumn('user', 'User', 100, job => job.user),
-  account: textColumn('account', 'Account', 100, job => job.account),
-  partition: textColumn('partition', 'Partition', 90, job => job.partition),
-  qos: textColumn('qos', 'QOS', 80, job => job.qos),
-  state: textColumn('state', 'State', 100, job => job.state),
-  reason: textColumn('reason', 'Reason', 140, job => job.reason),
+  name: textColumn('name', 'Name', [200, 96], job => job.name),
+  user: textColumn('user', 'User', [100, 64], job => job.user),
+  account: textColumn('account', 'Account', [100, 64], job => job.account),
+  partition: textColumn(
+    'partition',
+    'Partition',
+    [90, 64],
+    job => job.partition
+  ),
+  qos: textColumn('qos', 'QOS', [80, 48], job => job.qos),
+  // PENDING and RUNNING whole, with their dot
+  state: textColumn('state', 'State', [100, 92], job => job.state),
+  reason: textColumn('reason', 'Reason', [140, 80], job => job.reason),
   time: {
     id: 'time',
     label: 'Time used / limit',
     width: 150,
+    min: 128, // 0:00:00 / 1:00:00
     text: job => `${formatDuration(timeUsed(job) ?? 0)} / ${timeLimit(job)}`,
     // a running job's elapsed time ticks in the cell but not in the search
     // text (built once per record): the filter matches the limit only
@@ -272,15 +284,17 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     id: 'nodes',
     label: 'Nodes',
     width: 60,
+    min: 48,
     text: job => str(job.nodes),
     search: job => str(job.nodes),
     key: job => num(job.nodes)
   },
-  nodelist: textColumn('nodelist', 'Node list', 120, job => job.nodelist),
+  nodelist: textColumn('nodelist', 'Node list', [120, 64], job => job.nodelist),
   submit_time: {
     id: 'submit_time',
     label: 'Submitted',
     width: 150,
+    min: 104, // the date
     text: job => formatTime(job.submit_time),
     search: job => formatTime(job.submit_time),
     key: job => num(job.submit_time)
@@ -289,6 +303,7 @@ export const COLUMNS: Record<ColumnId, IColumn> = {
     id: 'start_time',
     label: 'Started',
     width: 150,
+    min: 104,
     text: job => formatTime(job.start_time),
     search: job => formatTime(job.start_time),
     key: job => num(job.start_time)

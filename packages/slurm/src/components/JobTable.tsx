@@ -52,10 +52,18 @@ export function JobTable(props: IJobTableProps): JSX.Element {
     }
   }, [virtualizer, highlightIndex]);
 
+  // The columns share the panel's width in proportion to their widths, none
+  // under its minimum (then the table scrolls sideways), and stop growing at
+  // a third over their widths in a very wide panel. A cut value is whole in
+  // its cell's tooltip.
   const template =
-    `${CHECK_WIDTH}px ` + columns.map(id => `${COLUMNS[id].width}px`).join(' ');
-  const width =
-    CHECK_WIDTH + columns.reduce((sum, id) => sum + COLUMNS[id].width, 0);
+    `${CHECK_WIDTH}px ` +
+    columns
+      .map(id => `minmax(${COLUMNS[id].min}px, ${COLUMNS[id].width}fr)`)
+      .join(' ');
+  const sum = (key: 'min' | 'width') =>
+    CHECK_WIDTH + columns.reduce((total, id) => total + COLUMNS[id][key], 0);
+  const width = `max(${sum('min')}px, min(100%, ${Math.round(sum('width') * 1.33)}px))`;
 
   return (
     <div
@@ -137,6 +145,7 @@ export function JobTable(props: IJobTableProps): JSX.Element {
               data-state={baseState(job.state)}
               style={{
                 gridTemplateColumns: template,
+                width: '100%',
                 height: ROW_HEIGHT,
                 transform: `translateY(${item.start}px)`
               }}
