@@ -257,9 +257,15 @@ test.describe('Gallery, accessibility', () => {
     await expect(clone).toHaveAccessibleDescription('Hello HPC');
     await gallery.locator('.jp-hpc-Gallery-search').focus();
     await tabTo(page, clone);
+    const dialog = page.locator('.jp-Dialog');
+    // Escape cancels, and the focus is back on Clone (not lost on the page)
+    await page.keyboard.press('Enter');
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+    await expect(clone).toBeFocused();
     await page.keyboard.press('Enter');
 
-    const dialog = page.locator('.jp-Dialog');
     await expect(dialog.locator('#jp-hpc-clone-name')).toBeVisible();
     // the dialog's own content (its frame and buttons are JupyterLab's)
     await expectAxeClean(page, '.jp-hpc-Gallery-cloneForm');

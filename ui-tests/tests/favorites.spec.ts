@@ -408,6 +408,13 @@ test.describe('Favorites, second look', () => {
     ).toBeVisible();
     await page.keyboard.press('Escape');
     await expect(both.nth(1)).toBeFocused();
+    // also after a dialog the menu opened (Rename…, cancelled)
+    await page.keyboard.press('ContextMenu');
+    await page.getByRole('menuitem', { name: 'Rename Favorite…' }).click();
+    await expect(page.locator('.jp-Dialog')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    await expect(both.nth(1)).toBeFocused();
     // Delete removes it, with an Undo
     await page.keyboard.press('Delete');
     await expect(both).toHaveCount(1);

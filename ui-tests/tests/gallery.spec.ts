@@ -1,8 +1,11 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { APIRequestContext } from '@playwright/test';
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+
+import { textContrast } from './contrast';
 
 /**
  * The notebook gallery, the user's own flow: open it from the launcher, clone
@@ -112,6 +115,12 @@ test.describe('Notebook gallery', () => {
       0
     );
     expect(await page.contents.directoryExists('gallery')).toBe(false);
+    // its banner reads in both themes (it was 1.3:1 in the dark one)
+    const banner = preview.locator('.jp-hpc-GalleryPreview-banner');
+    for (const dark of [true, false]) {
+      await (dark ? page.theme.setDarkTheme() : page.theme.setLightTheme());
+      expect(await textContrast(banner)).toBeGreaterThanOrEqual(4.5);
+    }
   });
 
   test('parameters form injects a papermill cell', async ({ page }) => {
@@ -128,6 +137,10 @@ test.describe('Notebook gallery', () => {
       "Values you change are written into a new cell right after the notebook's parameters cell"
     );
     await expect(dialog).not.toContainText('papermill');
+    // each value's kind in words, not Python's type names
+    await expect(
+      dialog.locator('#jp-hpc-param-repeat')
+    ).toHaveAccessibleDescription('whole number');
     // a bad value is reported beside its field, and the dialog stays
     await dialog.locator('#jp-hpc-param-repeat').fill('');
     await dialog.getByRole('button', { name: 'Clone' }).click();
@@ -234,13 +247,46 @@ test.describe('Notebook gallery', () => {
     await tab(page, 'Notebook Gallery').click();
     await expect(report.locator('.jp-hpc-Gallery-update')).toHaveCount(0);
 
-    // the folder can be removed again
+    // the folder can be removed again, and that undone
+    const remove = page.getByRole('button', {
+      name: 'Remove the source Group notebooks'
+    });
+    await remove.click();
+    await expect(report).toHaveCount(0);
     await page
-      .locator('.jp-hpc-Gallery-userSources li', { hasText: 'Group notebooks' })
-      .getByRole('button', { name: 'Remove' })
+      .locator('.Toastify__toast', { hasText: 'Removed the source' })
+      .getByRole('button', { name: 'Undo' })
       .click();
+    await expect(report).toBeVisible();
+    await remove.click();
     await expect(report).toHaveCount(0);
     fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('filters that leave no card say which, and Show all clears them', async ({
+    page
+  }) => {
+    await openGallery(page);
+    const gallery = page.locator('.jp-hpc-Gallery');
+    const cards = gallery.locator('.jp-hpc-Gallery-card');
+    await expect(cards.first()).toBeVisible();
+    const all = await cards.count();
+    await gallery
+      .getByRole('searchbox', { name: 'Search notebooks' })
+      .fill('zzz');
+    const empty = gallery.locator('.jp-hpc-Gallery-empty');
+    await expect(empty).toContainText('No notebook matches "zzz".');
+    await gallery
+      .getByRole('combobox', { name: 'Source' })
+      .selectOption({ label: 'Example notebooks' });
+    await expect(empty).toContainText(
+      'No notebook in Example notebooks matches "zzz".'
+    );
+    await empty.getByRole('button', { name: 'Show all notebooks' }).click();
+    await expect(cards).toHaveCount(all);
+    await expect(
+      gallery.getByRole('searchbox', { name: 'Search notebooks' })
+    ).toHaveValue('');
   });
 
   test("a card's context menu copies a link for sharing", async ({ page }) => {

@@ -8,7 +8,12 @@ import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
 
-import { changedParameters, initialText, isEditable } from './filter';
+import {
+  changedParameters,
+  initialText,
+  isEditable,
+  typeWords
+} from './filter';
 import type {
   IClonePlan,
   ICloneRequest,
@@ -211,6 +216,12 @@ function Form(props: {
                         step={p.type === 'float' ? 'any' : undefined}
                         value={inputs.params[p.name] ?? ''}
                         aria-invalid={!!errors.params[p.name]}
+                        aria-describedby={
+                          `jp-hpc-param-${p.name}-help` +
+                          (errors.params[p.name]
+                            ? ` jp-hpc-param-${p.name}-error`
+                            : '')
+                        }
                         onChange={e => setParam(p.name, e.target.value)}
                       />
                     )}
@@ -222,8 +233,11 @@ function Form(props: {
                       }
                     />
                   </td>
-                  <td className="jp-hpc-Gallery-parameterHelp">
-                    {p.help || p.type}
+                  <td
+                    className="jp-hpc-Gallery-parameterHelp"
+                    id={`jp-hpc-param-${p.name}-help`}
+                  >
+                    {p.help || trans.__(typeWords(p.type))}
                   </td>
                 </tr>
               ))}

@@ -55,6 +55,20 @@ export function initialText(param: IParameter): string {
   return JSON.stringify(param.value);
 }
 
+/** A parameter's Python type in plain words ('int': 'whole number'). */
+export function typeWords(type: string): string {
+  const words: Record<string, string> = {
+    int: 'whole number',
+    float: 'number',
+    str: 'text',
+    bool: 'True or False',
+    list: 'list',
+    dict: 'dictionary',
+    NoneType: 'None'
+  };
+  return words[type] ?? type;
+}
+
 /** Whether the form can edit this parameter (its default is a plain literal). */
 export function isEditable(param: IParameter): boolean {
   return param.value !== null && param.value !== undefined;

@@ -1,4 +1,6 @@
 /** The Gallery panel: search, source filter, notebook cards and the user's own sources. */
+import { Notification } from '@jupyterlab/apputils';
+import { refocusIfLost } from '@jupyterlab-hpc/common';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   ReactWidget,
@@ -34,11 +36,15 @@ function Card(props: IProps & { nb: INotebookInfo }): JSX.Element {
   const { nb, model, actions, trans } = props;
   const [busy, setBusy] = useState(false);
   const run = async (fn: () => Promise<void>) => {
+    // the button is disabled meanwhile, which drops the focus on the page
+    const origin = document.activeElement as HTMLElement | null;
     setBusy(true);
     try {
       await fn();
     } finally {
       setBusy(false);
+      // once enabled again (a cancelled dialog, an error)
+      requestAnimationFrame(() => refocusIfLost(origin));
     }
   };
   const language = [nb.kernel, nb.language].filter(Boolean).join(' · ');
@@ -193,7 +199,29 @@ function UserSources(props: IProps): JSX.Element | null {
       await model.removeSource(source.id);
     } catch (e) {
       setError((e as Error).message);
+      return;
     }
+    // user sources are folders: the same name and folder add it back
+    const path = source.path;
+    Notification.info(
+      trans.__('Removed the source "%1" from the gallery.', source.name),
+      {
+        autoClose: 10000,
+        actions: path
+          ? [
+              {
+                label: trans.__('Undo'),
+                caption: trans.__('Add "%1" again', source.name),
+                callback: () => {
+                  model.addSource(source.name, path).catch(e => {
+                    setError((e as Error).message);
+                  });
+                }
+              }
+            ]
+          : []
+      }
+    );
   };
   return (
     <details className="jp-hpc-Gallery-userSources">
@@ -206,6 +234,7 @@ function UserSources(props: IProps): JSX.Element | null {
             </span>
             <button
               className="jp-mod-styled jp-mod-warn"
+              aria-label={trans.__('Remove the source %1', s.name)}
               onClick={() => void remove(s)}
             >
               {trans.__('Remove')}
@@ -239,6 +268,19 @@ function UserSources(props: IProps): JSX.Element | null {
       {error && <div className="jp-hpc-Gallery-error">{error}</div>}
     </details>
   );
+}
+
+/** Why the filters leave no card: the words, the source, or both. */
+function noMatches(model: GalleryModel, trans: TranslationBundle): string {
+  const query = model.query.trim();
+  const source = model.sourceFilter ? model.sourceName(model.sourceFilter) : '';
+  if (query && source) {
+    return trans.__('No notebook in %1 matches "%2".', source, query);
+  }
+  if (source) {
+    return trans.__('No notebook in %1.', source);
+  }
+  return trans.__('No notebook matches "%1".', query);
 }
 
 function Gallery(props: IProps): JSX.Element {
@@ -288,10 +330,23 @@ function Gallery(props: IProps): JSX.Element {
       )}
       <SourceErrors {...props} />
       {visible.length === 0 && !model.loading && !model.error && (
-        <p className="jp-hpc-Gallery-empty">
-          {model.notebooks.length === 0
-            ? trans.__('No notebooks in the configured sources.')
-            : trans.__('No notebook matches your search.')}
+        <p className="jp-hpc-Gallery-empty" role="status">
+          {model.notebooks.length === 0 ? (
+            trans.__('No notebooks in the configured sources.')
+          ) : (
+            <>
+              {noMatches(model, trans)}{' '}
+              <button
+                className="jp-hpc-Gallery-link jp-hpc-Gallery-showAll"
+                onClick={() => {
+                  model.query = '';
+                  model.sourceFilter = '';
+                }}
+              >
+                {trans.__('Show all notebooks')}
+              </button>
+            </>
+          )}
         </p>
       )}
       <ul className="jp-hpc-Gallery-cards">

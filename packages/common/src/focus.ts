@@ -10,7 +10,8 @@ export interface IClosingMenu {
  * Give the focus back to the entry a context menu was opened on (with the
  * menu key or Shift+F10) once the menu closes: the menu leaves it on the
  * page's body otherwise, and a keyboard user must start again from the top.
- * What took the focus meanwhile (a dialog, an opened file) keeps it.
+ * What took the focus meanwhile keeps it: an opened file; a dialog until it
+ * closes.
  */
 export function refocusAfterContextMenu(
   node: HTMLElement,
@@ -34,18 +35,48 @@ export function refocusAfterContextMenu(
       pending = null;
       // after the menu has run its command and detached
       window.setTimeout(() => {
-        const active = document.activeElement;
-        const lost =
-          !active ||
-          active === document.body ||
-          !!active.closest('.lm-Menu') ||
-          !active.isConnected;
-        if (lost && origin.isConnected) {
-          origin.focus();
+        const dialog = document.activeElement?.closest('.jp-Dialog');
+        if (dialog) {
+          // the command asks first (Rename…): back once its dialog is gone
+          refocusAfterRemoval(dialog, origin);
+        } else {
+          refocusIfLost(origin);
         }
       }, 0);
     };
     pending = closed;
     menu.aboutToClose.connect(closed);
   });
+}
+
+/** Whether the focus is nowhere a keyboard user can go on from. */
+function focusLost(): boolean {
+  const active = document.activeElement;
+  return (
+    !active ||
+    active === document.body ||
+    !!active.closest('.lm-Menu') ||
+    !active.isConnected
+  );
+}
+
+/** Focus `origin` (if still there) when the focus was lost. */
+export function refocusIfLost(origin: HTMLElement | null): void {
+  if (origin?.isConnected && focusLost()) {
+    origin.focus();
+  }
+}
+
+function refocusAfterRemoval(node: Element, origin: HTMLElement): void {
+  const parent = node.parentNode;
+  if (!parent) {
+    return;
+  }
+  const observer = new MutationObserver(() => {
+    if (!node.isConnected) {
+      observer.disconnect();
+      refocusIfLost(origin);
+    }
+  });
+  observer.observe(parent, { childList: true });
 }

@@ -3,7 +3,8 @@ import {
   filterNotebooks,
   formatSize,
   initialText,
-  parseInput
+  parseInput,
+  typeWords
 } from '../filter';
 import type { INotebookInfo, IParameter } from '../tokens';
 
@@ -131,5 +132,13 @@ describe('parameters', () => {
     expect(changedParameters(params, { n: 'three' }).errors).toEqual({
       n: 'a whole number'
     });
+  });
+});
+
+describe('typeWords', () => {
+  it('names Python types in plain words', () => {
+    expect(typeWords('int')).toBe('whole number');
+    expect(typeWords('str')).toBe('text');
+    expect(typeWords('SomeClass')).toBe('SomeClass');
   });
 });
