@@ -425,6 +425,22 @@ test.describe('Favorites, second look', () => {
       .click();
     await expect(both).toHaveCount(2);
 
+    // Alt+↑ moves one of your own favorites up, as drag and drop does
+    const hints = both.locator('.jp-hpc-Favorites-hint');
+    await expect(hints).toHaveText(['…/analysis', '…/dft']);
+    await both.nth(1).focus();
+    await page.keyboard.press('Alt+ArrowUp');
+    await expect(hints).toHaveText(['…/dft', '…/analysis']);
+    await expect(both.first()).toBeFocused();
+    // the list's height by keyboard: its bottom edge, ↓
+    const list = favorites(page).locator('.jp-hpc-Favorites-list');
+    const before = (await list.boundingBox())!.height;
+    await favorites(page).getByRole('separator').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect
+      .poll(async () => (await list.boundingBox())!.height)
+      .toBeGreaterThan(before + 20);
+
     // an unusable favorite is greyed, yet 4.5:1, in both themes, hovered too
     const unset = favorite(page, 'Unset project');
     await expect(unset).toHaveClass(/jp-mod-unusable/);

@@ -76,14 +76,37 @@ function saveDismissed(backup: string): void {
 function onItemKey(
   event: React.KeyboardEvent<HTMLElement>,
   favorite: IFavorite,
-  options: ISectionOptions
+  options: ISectionOptions,
+  movable: boolean
 ): boolean {
+  const list = event.currentTarget.closest('.jp-hpc-Favorites-list');
   const items = Array.from(
-    event.currentTarget
-      .closest('.jp-hpc-Favorites-list')
-      ?.querySelectorAll<HTMLElement>('.jp-hpc-Favorites-item') ?? []
+    list?.querySelectorAll<HTMLElement>('.jp-hpc-Favorites-item') ?? []
   );
   const here = items.indexOf(event.currentTarget);
+  if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+    // Alt+arrows move one of the user's own favorites (manual order), as
+    // drag and drop does
+    const step = event.key === 'ArrowUp' ? -1 : 1;
+    const target = items[here + step]?.dataset.favoriteId;
+    const index =
+      movable && target
+        ? moveIndex(options.model.favorites, favorite.id, target)
+        : null;
+    if (index !== null) {
+      void options.model
+        .move(favorite.id, index)
+        .then(() => {
+          list
+            ?.querySelector<HTMLElement>(
+              `[data-favorite-id="${CSS.escape(favorite.id)}"]`
+            )
+            ?.focus();
+        })
+        .catch(error => console.error('Favorites: move failed', error));
+    }
+    return true;
+  }
   const next = {
     ArrowDown: here + 1,
     ArrowUp: here - 1,
@@ -153,7 +176,7 @@ function Item(props: {
       draggable={draggable}
       onClick={() => options.open(favorite)}
       onKeyDown={event => {
-        if (onItemKey(event, favorite, options)) {
+        if (onItemKey(event, favorite, options, draggable)) {
           event.preventDefault();
         }
       }}
@@ -321,9 +344,14 @@ function Header(props: {
   );
 }
 
-/** Drag the bottom edge of the list to change its height. */
+/** Keyboard step of the resizer, in pixels (one favorite). */
+const KEY_STEP = 24;
+
+/** Drag the bottom edge of the list (or focus it, then ↑/↓) to change its height. */
 function Resizer(props: {
   list: () => HTMLElement | null;
+  /** The height the user set; null: the list fits its content. */
+  height: number | null;
   resize: (height: number, done: boolean) => void;
   label: string;
 }): JSX.Element {
@@ -338,6 +366,22 @@ function Resizer(props: {
       role="separator"
       aria-orientation="horizontal"
       aria-label={props.label}
+      aria-valuenow={props.height ?? props.list()?.offsetHeight}
+      aria-valuemin={MIN_HEIGHT}
+      aria-valuemax={MAX_HEIGHT}
+      tabIndex={0}
+      onKeyDown={event => {
+        const list = props.list();
+        const step = { ArrowUp: -KEY_STEP, ArrowDown: KEY_STEP }[event.key];
+        if (list && step) {
+          event.preventDefault();
+          const height = list.offsetHeight + step;
+          props.resize(
+            Math.max(MIN_HEIGHT, Math.min(MAX_HEIGHT, height)),
+            true
+          );
+        }
+      }}
       onPointerDown={event => {
         const list = props.list();
         if (!list) {
@@ -405,6 +449,7 @@ export class FavoritesSection extends ReactWidget {
             <FavoritesList options={this.options} height={height} />
             <Resizer
               label={this.options.trans.__('Resize favorites')}
+              height={height}
               list={() => this.node.querySelector('.jp-hpc-Favorites-list')}
               resize={(h, done) =>
                 this._setLayout({ collapsed, height: h }, done)
