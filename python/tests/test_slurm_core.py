@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -123,8 +124,11 @@ async def test_a_backend_class_serves_every_endpoint_through_the_interface(api, 
     assert everything["jobs"][1] == queue_job("2", user="bob")
     code, body = await api("slurm", "partitions")
     assert code == 200 and body["partitions"][0]["name"] == "debug"
+    before = time.time()
     code, body = await api("slurm", "jobs", "actions", method="POST", body={"action": "hold", "ids": ["12", "13"]})
     assert code == 200
+    # "at": the server's clock after the action, for the browser's "a list read after it"
+    assert before <= body.pop("at") <= time.time()
     assert body == {
         "results": [{"id": "12", "ok": True, "message": ""}, {"id": "13", "ok": False, "message": "Not yours."}]
     }
@@ -148,7 +152,7 @@ async def test_the_submission_policy_is_decided_before_the_backend(api, jp_root_
     (jp_root_dir / "proj").mkdir()
     (jp_root_dir / "proj" / "run.sh").write_text("#!/bin/bash\ntrue\n")
     code, body = await api("slurm", "jobs", method="POST", body={"path": "proj/run.sh"})
-    assert code == 201 and body == {"id": "77", "cluster": None}
+    assert code == 201 and body == {"id": "77", "cluster": None, "at": pytest.approx(time.time(), abs=60)}
     (submission,) = FakeBackend.last.submitted
     root = jp_root_dir.resolve()
     assert submission.script == "#!/bin/bash\ntrue\n" and submission.cwd == str(root / "proj")

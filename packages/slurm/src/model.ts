@@ -277,39 +277,44 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
    */
   async act(action: JobAction, ids: string[]): Promise<IActionResult[]> {
     const results: IActionResult[] = [];
+    let at: number | undefined;
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_REQUEST) {
       const chunk = ids.slice(i, i + MAX_IDS_PER_REQUEST);
-      const reply = await call<{ results: IActionResult[] }>(
+      const reply = await call<{ results: IActionResult[]; at?: number }>(
         'jobs/actions',
         jsonBody('POST', { action, ids: chunk })
       );
       results.push(...reply.results);
+      at = reply.at;
     }
     const done = new Set(results.filter(r => r.ok).map(r => r.id));
     // A cancelled running job lingers as COMPLETING for a moment; a released
     // (or requeued) job waits with no reason until the scheduler's next pass
     // says why it waits, or starts it: refresh until then.
-    this._expectChange(jobs =>
-      jobs.every(
-        j =>
-          !done.has(j.id) ||
-          (action === 'cancel' ? !isActive(j) : !awaitsScheduler(j))
-      )
+    this._expectChange(
+      jobs =>
+        jobs.every(
+          j =>
+            !done.has(j.id) ||
+            (action === 'cancel' ? !isActive(j) : !awaitsScheduler(j))
+        ),
+      at
     );
     return results;
   }
 
   /** Submit a job; resolves to its id. Rejects with sbatch's message. */
   async submit(submission: ISubmission): Promise<string> {
-    const reply = await call<{ id: string }>(
+    const reply = await call<{ id: string; at?: number }>(
       'jobs',
       jsonBody('POST', submission)
     );
     const id = String(reply.id);
     this._highlight = id;
     // listed once squeue has seen it (array jobs list as `id_N`)
-    this._expectChange(jobs =>
-      jobs.some(j => j.id === id || j.array_job_id === id)
+    this._expectChange(
+      jobs => jobs.some(j => j.id === id || j.array_job_id === id),
+      reply.at
     );
     return id;
   }
@@ -499,10 +504,17 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
    * a list fetched right after a change may predate it, and Slurm itself
    * takes a moment (a cancelled job is COMPLETING first): ask again, once
    * per window, until `settled` holds for a list newer than the change (at
-   * most a minute).
+   * most a minute). "Newer" by the server's clock (`at`, its time after the
+   * change): a browser clock some seconds behind the server's would take a
+   * list read just before the change for one read after it.
    */
-  private _expectChange(settled: (jobs: ReadonlyArray<IJob>) => boolean): void {
-    this._settle = { since: Date.now(), until: Date.now() + 60000, settled };
+  private _expectChange(
+    settled: (jobs: ReadonlyArray<IJob>) => boolean,
+    at?: number
+  ): void {
+    const now = Date.now();
+    const since = typeof at === 'number' ? at * 1000 : now;
+    this._settle = { since, skew: since - now, until: now + 60000, settled };
     void this.refresh().catch(() => undefined);
   }
 
@@ -517,9 +529,11 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
       return;
     }
     const span = (this._status?.min_refresh_interval ?? 5) * 1000;
+    // until the server's shared read has aged out (its clock)
+    const serverNow = Date.now() + settle.skew;
     const wait = fresh
       ? span
-      : Math.max(500, updatedAt + span - Date.now() + 250);
+      : Math.min(span, Math.max(500, updatedAt + span - serverNow + 250));
     window.clearTimeout(this._retryTimer);
     this._retryTimer = window.setTimeout(() => {
       void this.refresh().catch(() => undefined);
@@ -591,7 +605,10 @@ export class SlurmModel implements ISlurmQueue, IDisposable {
   private _notifications = true;
   private _mine: Map<string, IJob> | null = null;
   private _settle: {
+    /** When the change was made, by the server's clock (ms). */
     since: number;
+    /** The server's clock minus the browser's (ms), as far as known. */
+    skew: number;
     until: number;
     settled: (jobs: ReadonlyArray<IJob>) => boolean;
   } | null = null;

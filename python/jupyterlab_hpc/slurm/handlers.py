@@ -100,7 +100,7 @@ class JobsHandler(SlurmHandler):
     async def post(self):
         body = self.json_body()
         submission = await blocking(submit.plan, body, self.paths, self.backend.config.submit_flags)
-        self.reply(await self.backend.submit(submission), 201)
+        self.reply({**await self.backend.submit(submission), "at": time.time()}, 201)
 
 
 class JobStream:
@@ -134,7 +134,8 @@ class ActionsHandler(SlurmHandler):
             raise errors.InvalidInput(f"Unknown action {action!r:.40}; use one of {', '.join(ACTIONS)}.")
         ids = check_job_ids(body.get("ids"))
         results = await self.backend.act(action, ids)
-        self.reply({"results": [result.to_json() for result in results]})
+        # the server's clock: the browser waits for a queue read after this, whatever its own clock says
+        self.reply({"results": [result.to_json() for result in results], "at": time.time()})
 
 
 class JobHandler(SlurmHandler):

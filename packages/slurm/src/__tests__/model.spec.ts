@@ -157,6 +157,39 @@ describe('SlurmModel', () => {
     expect(lists).toBe(5);
   });
 
+  it("judges a list newer than an action by the server's clock", async () => {
+    // the server's clock is 30 s ahead of the browser's; the first list after
+    // the hold was read (a shared squeue) 2 s before Slurm held the job
+    const server = () => Date.now() / 1000 + 30;
+    let heldAt = 0;
+    let lists = 0;
+    handler = (path, init) => {
+      if (path === 'status') {
+        return { ...STATUS, min_refresh_interval: 0.05 };
+      }
+      if (path === 'jobs/actions') {
+        heldAt = server();
+        lists = 0;
+        return { results: [{ id: '1', ok: true, message: '' }], at: heldAt };
+      }
+      lists += 1;
+      const before = !heldAt || lists === 1;
+      return {
+        ...reply([
+          {
+            ...job('1', 'PENDING'),
+            reason: before ? 'Priority' : 'JobHeldUser'
+          }
+        ]),
+        updated_at: before && heldAt ? heldAt - 2 : server()
+      };
+    };
+    await model.refresh();
+    await model.act('hold', ['1']);
+    await new Promise(resolve => setTimeout(resolve, 600));
+    expect(model.jobs[0].reason).toBe('JobHeldUser');
+  });
+
   it("announces the user's own jobs starting and ending", async () => {
     const events: IJobEvent[] = [];
     model.jobEvent.connect((_, e) => events.push(e));
