@@ -6,7 +6,16 @@ import json
 import pytest
 
 from jupyterlab_hpc.slurm.queue_state import QueueState
-from jupyterlab_hpc.slurm.wire import ELAPSED, JOB_COLUMNS, FragmentRows, decode, encode, parse_since
+from jupyterlab_hpc.slurm.wire import (
+    ELAPSED,
+    JOB_COLUMNS,
+    FragmentRows,
+    decode,
+    encode,
+    newest,
+    parse_limit,
+    parse_since,
+)
 
 
 class Clock:
@@ -228,3 +237,21 @@ def test_since_must_be_a_non_negative_integer(raw):
 
 def test_since_values():
     assert parse_since(None) is None and parse_since("0") == 0 and parse_since("1796238532123") == 1796238532123
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "1.5", "", " 1", "1e3", "١", "10001", "9" * 30])
+def test_limit_must_be_an_integer_from_1_to_10000(raw):
+    with pytest.raises(ValueError, match="limit"):
+        parse_limit(raw)
+
+
+def test_limit_values():
+    assert parse_limit(None) is None and parse_limit("1") == 1 and parse_limit("10000") == 10000
+
+
+def test_newest_jobs_in_the_panels_array_aware_order():
+    # packages/slurm/src/jobs.ts idKey: 120 < 120_9 < 120_10 < 120_[11-20] < 121; odd ids last ascending
+    order = ["odd", "121", "120_[11-20]", "120_10", "120_9", "120", "99"]
+    rows = [row(job_id) for job_id in ["120_9", "99", "121", "120", "odd", "120_[11-20]", "120_10"]]
+    assert [r[0] for r in newest(rows, 7)] == order
+    assert [r[0] for r in newest(rows, 3)] == order[:3]
