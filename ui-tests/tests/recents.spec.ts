@@ -386,7 +386,7 @@ test.describe('Recent panel, second look', () => {
     expect((await page.request.delete('/hpc/recents?all=true')).ok());
   });
 
-  test('Delete removes an entry, Undo puts it back as it was; the menu key gives the focus back; grey text readable when hovered', async ({
+  test('Delete removes an entry, Undo puts it back as it was; the menu key gives the focus back; a long missing name keeps "missing" in sight; grey text readable when hovered', async ({
     page,
     tmpPath
   }) => {
@@ -429,6 +429,25 @@ test.describe('Recent panel, second look', () => {
     const after = (await (await page.request.get('/hpc/recents')).json())
       .recents;
     expect(after).toEqual(before);
+
+    // a missing entry with a long name still shows "missing" in its row
+    const gone = `${tmpPath}/data/a-rather-long-notebook-name-since-deleted.ipynb`;
+    expect(
+      (
+        await page.request.post('/hpc/recents', {
+          data: { path: gone, type: 'notebook' }
+        })
+      ).ok()
+    ).toBeTruthy();
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute('recents:refresh')
+    );
+    const missing = item(panel, gone).locator('.jp-hpc-Recents-time');
+    await expect(missing).toHaveText('missing');
+    const row = (await item(panel, gone).boundingBox())!;
+    const word = (await missing.boundingBox())!;
+    expect(word.y + word.height).toBeLessThanOrEqual(row.y + row.height);
+    expect(word.x + word.width).toBeLessThanOrEqual(row.x + row.width);
 
     // the folder text keeps 4.5:1 on the hover background, in both themes
     const folder = item(panel, newer).locator('.jp-hpc-Recents-dir');
