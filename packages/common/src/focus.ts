@@ -80,3 +80,26 @@ function refocusAfterRemoval(node: Element, origin: HTMLElement): void {
   });
   observer.observe(parent, { childList: true });
 }
+
+/**
+ * A list's arrow keys: ↑/↓ to the previous/next item, Home/End to the first
+ * and last, staying inside the list. True when the key moved the focus.
+ */
+export function focusByKey(
+  items: ReadonlyArray<HTMLElement>,
+  current: HTMLElement,
+  key: string
+): boolean {
+  const here = items.indexOf(current);
+  const next = {
+    ArrowDown: here + 1,
+    ArrowUp: here - 1,
+    Home: 0,
+    End: items.length - 1
+  }[key];
+  if (next === undefined || items.length === 0) {
+    return false;
+  }
+  items[Math.max(0, Math.min(items.length - 1, next))].focus();
+  return true;
+}

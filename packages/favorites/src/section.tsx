@@ -1,3 +1,4 @@
+import { focusByKey } from '@jupyterlab-hpc/common';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   caretDownIcon,
@@ -107,14 +108,7 @@ function onItemKey(
     }
     return true;
   }
-  const next = {
-    ArrowDown: here + 1,
-    ArrowUp: here - 1,
-    Home: 0,
-    End: items.length - 1
-  }[event.key];
-  if (next !== undefined) {
-    items[Math.max(0, Math.min(items.length - 1, next))]?.focus();
+  if (focusByKey(items, event.currentTarget, event.key)) {
     return true;
   }
   if (event.key === 'Enter') {

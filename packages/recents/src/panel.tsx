@@ -1,4 +1,5 @@
 import { Time } from '@jupyterlab/coreutils';
+import { focusByKey } from '@jupyterlab-hpc/common';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   closeIcon,
@@ -57,18 +58,7 @@ function moveFocus(event: React.KeyboardEvent<HTMLElement>): boolean {
   const items = Array.from(
     list?.querySelectorAll<HTMLElement>('.jp-hpc-Recents-item') ?? []
   );
-  const here = items.indexOf(event.currentTarget);
-  const next = {
-    ArrowDown: here + 1,
-    ArrowUp: here - 1,
-    Home: 0,
-    End: items.length - 1
-  }[event.key];
-  if (next === undefined) {
-    return false;
-  }
-  items[Math.max(0, Math.min(items.length - 1, next))]?.focus();
-  return true;
+  return focusByKey(items, event.currentTarget, event.key);
 }
 
 function Item(props: {

@@ -16,6 +16,7 @@ import { IPartition, ITemplate } from '../tokens';
 import { formatBytes } from '../units';
 import { OptionField, appliesText } from './OptionField';
 import { IScriptHandle, ScriptEditor } from './ScriptEditor';
+import { TemplateSelect } from './TemplateSelect';
 
 const DEFAULT_SCRIPT =
   '#!/bin/bash\n#SBATCH --time=00:10:00\n\necho "Hello from $(hostname)"\n';
@@ -279,20 +280,14 @@ export function SubmitForm(props: ISubmitFormProps): JSX.Element {
             </span>
             <label className="jp-hpc-Slurm-templatePick">
               {trans.__('Template')}
-              <select
-                className="jp-mod-styled jp-hpc-Slurm-template"
+              <TemplateSelect
+                className="jp-hpc-Slurm-template"
+                templates={templates}
                 value={template}
-                onChange={event => applyTemplate(event.target.value)}
-              >
-                <option value="">{trans.__('(choose a template)')}</option>
-                {templates.map(t => (
-                  <option key={`${t.source}:${t.name}`} value={t.name}>
-                    {t.source === 'user'
-                      ? trans.__('%1 (mine)', t.name)
-                      : t.name}
-                  </option>
-                ))}
-              </select>
+                onChange={applyTemplate}
+                emptyLabel={trans.__('(choose a template)')}
+                trans={trans}
+              />
             </label>
           </div>
           <ScriptEditor

@@ -13,6 +13,7 @@ import {
   runRequest,
   taskCount
 } from './sweep';
+import { TemplateSelect } from '../components/TemplateSelect';
 import { IRunForm, IRunParameter, IRunRequest, SweepMode } from './types';
 
 /** The submit form's resource fields a notebook run offers (its log and array are the run's own). */
@@ -305,18 +306,13 @@ function RunFormView(
         {templates.length > 0 && (
           <label className="jp-hpc-Slurm-field">
             <span>{trans.__('Template')}</span>
-            <select
-              className="jp-mod-styled"
+            <TemplateSelect
+              templates={templates}
               value={template}
-              onChange={event => applyTemplate(event.target.value)}
-            >
-              <option value="">{trans.__('(none)')}</option>
-              {templates.map(t => (
-                <option key={`${t.source}:${t.name}`} value={t.name}>
-                  {t.source === 'user' ? trans.__('%1 (mine)', t.name) : t.name}
-                </option>
-              ))}
-            </select>
+              onChange={applyTemplate}
+              emptyLabel={trans.__('(none)')}
+              trans={trans}
+            />
           </label>
         )}
         <label className="jp-hpc-Slurm-field">
