@@ -107,8 +107,9 @@ class QueueFeed:
             extra["total"] = len(changes.rows)
             if len(changes.rows) > limit:
                 extra["partial"] = True
-                rows = await blocking(newest, changes.rows, limit)
-                changes = Changes(changes.version, True, rows, [], changes.updated_at)
+            # in the panel's order also when nothing is left out (at most `limit` rows to sort)
+            rows = await blocking(newest, changes.rows, limit)
+            changes = Changes(changes.version, True, rows, [], changes.updated_at)
         status = 200
         if snapshot.error is not None:
             status = status_for(snapshot.error)
