@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 
+import { answerNewsToast } from './helpers';
+
 /**
  * In the browser, through the local JupyterHub: hpc-alice logs in with her Unix
  * password (PAM), her JupyterLab (a Slurm job of hers) loads at /user/hpc-alice/lab
@@ -43,17 +45,8 @@ test.afterAll(() => {
   }
 });
 
-// JupyterLab asks once, in a toast, whether to fetch Jupyter news; at the
-// bottom right it can cover the panel's buttons (the submit form's Submit).
 test.beforeEach(async ({ page }) => {
-  await page.addLocatorHandler(
-    page.getByText(
-      'Would you like to get notified about official Jupyter news?'
-    ),
-    async () => {
-      await page.getByRole('button', { name: 'No', exact: true }).click();
-    }
-  );
+  await answerNewsToast(page);
 });
 
 test('log in at the hub, JupyterLab with the four extensions, submit and cancel a job', async ({

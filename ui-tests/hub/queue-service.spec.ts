@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import { readFileSync } from 'fs';
 
+import { answerNewsToast } from './helpers';
+
 /**
  * The queue panel through the local hub with the queue service on (issue 15):
  * hpc-alice watches "All jobs"; a job that hpc-bob submits from a shell appears
@@ -33,17 +35,8 @@ test.afterAll(() => {
   }
 });
 
-// JupyterLab asks once, in a toast, whether to fetch Jupyter news; at the
-// bottom right it can cover the panel's buttons (the submit form's Submit).
 test.beforeEach(async ({ page }) => {
-  await page.addLocatorHandler(
-    page.getByText(
-      'Would you like to get notified about official Jupyter news?'
-    ),
-    async () => {
-      await page.getByRole('button', { name: 'No', exact: true }).click();
-    }
-  );
+  await answerNewsToast(page);
 });
 
 test("another user's job appears in All jobs and leaves when cancelled, without a reload", async ({

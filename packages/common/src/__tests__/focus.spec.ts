@@ -3,7 +3,7 @@ import { focusByKey } from '../focus';
 describe('focusByKey', () => {
   let items: HTMLElement[];
   beforeEach(() => {
-    document.body.innerHTML = '';
+    document.body.replaceChildren();
     items = ['a', 'b', 'c'].map(name => {
       const item = document.createElement('div');
       item.tabIndex = 0;
